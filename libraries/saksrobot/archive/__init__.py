@@ -1,0 +1,32 @@
+"""Clients for the archive system (Public 360 style): one interface, ``api`` and ``ui`` back-ends."""
+
+from saksrobot.archive.client import Archive, open_archive
+from saksrobot.archive.models import (
+    ArchiveCode,
+    Case,
+    CaseChanges,
+    CaseQuery,
+    CaseResult,
+    Category,
+    ExternalId,
+    FileAttachment,
+    NewCase,
+    NewJournalPost,
+    Party,
+)
+
+__all__ = [
+    "Archive",
+    "ArchiveCode",
+    "Case",
+    "CaseChanges",
+    "CaseQuery",
+    "CaseResult",
+    "Category",
+    "ExternalId",
+    "FileAttachment",
+    "NewCase",
+    "NewJournalPost",
+    "Party",
+    "open_archive",
+]

@@ -1,0 +1,85 @@
+"""The interface every archive back-end implements, and the factory that picks one by setting."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from types import TracebackType
+
+from saksrobot.archive._retry import Retry
+from saksrobot.archive.models import Case, CaseQuery, CaseResult, NewCase, NewJournalPost
+from saksrobot.settings import Backend, Settings
+
+
+class Archive(ABC):
+    """A connection to the archive system. Both back-ends give the same results.
+
+    ``create_case`` is idempotent on ``external_id``: when a case with that external id exists,
+    it is returned (``created=False``) instead of a second case being made.
+    Errors are :class:`~saksrobot.errors.BusinessError` (the archive refused the data) or
+    :class:`~saksrobot.errors.ApplicationError` (the archive is unreachable, failing or changed).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._retry = Retry(settings.archive.retries, settings.archive.retry_backoff_seconds)
+
+    # -- what a back-end implements: one call to the archive each, no retries ------------------
+    @abstractmethod
+    def _find_cases(self, query: CaseQuery) -> list[Case]: ...
+
+    @abstractmethod
+    def _create_case(self, case: NewCase) -> CaseResult: ...
+
+    @abstractmethod
+    def _create_journal_post(self, post: NewJournalPost) -> str: ...
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection (HTTP client or browser)."""
+
+    # -- what robots call: retried on application errors --------------------------------------
+    def find_cases(self, query: CaseQuery) -> list[Case]:
+        """Cases matching every filter set in ``query``."""
+        return self._retry(self._find_cases, query)
+
+    def get_case(self, case_number: str) -> Case | None:
+        """The case with this number, or ``None``."""
+        found = self.find_cases(CaseQuery(case_number=case_number, max_results=1))
+        return found[0] if found else None
+
+    def create_case(self, case: NewCase) -> CaseResult:
+        """Create ``case`` unless a case with its external id exists; return that case then.
+
+        The look-up is repeated on every retry, so a create that reached the archive before an
+        error is found, not made twice.
+        """
+        return self._retry(self._find_or_create_case, case)
+
+    def create_journal_post(self, post: NewJournalPost) -> str:
+        """File a journal post and return its document number ``YY/NNNNN-N``."""
+        return self._retry(self._create_journal_post, post)
+
+    def _find_or_create_case(self, case: NewCase) -> CaseResult:
+        if case.external_id is not None:
+            for found in self._find_cases(CaseQuery(external_id=case.external_id.id)):
+                if found.external_id == case.external_id.id:
+                    return CaseResult(case_number=found.case_number, recno=found.recno, created=False)
+        return self._create_case(case)
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def open_archive(settings: Settings, backend: Backend | None = None) -> Archive:
+    """Open the archive with the configured back-end (``archive.backend``) or the one given."""
+    backend = backend or settings.archive.backend
+    if backend is Backend.UI:
+        from saksrobot.archive.ui import UiArchive
+
+        return UiArchive(settings)
+    from saksrobot.archive.api import ApiArchive
+
+    return ApiArchive(settings)

@@ -1,0 +1,205 @@
+"""The ``ui`` back-end: the archive's web UI in headless Chromium, through the page objects.
+
+One browser per :class:`UiArchive` (one per robot run) and a fresh browser context per
+operation, sharing the login through Playwright's storage state. An expired session is
+noticed (the login page appears) and the robot logs in again. Screenshots and traces are
+written under ``artifacts_dir`` on failure only when enabled in the settings (default off:
+screens show personal data).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from playwright.sync_api import BrowserContext, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+
+from saksrobot import browser
+from saksrobot.archive.client import Archive
+from saksrobot.archive.models import ArchiveCode, Case, CaseQuery, CaseResult, NewCase, NewJournalPost, Party
+from saksrobot.archive.ui.pages import CasePage, LoginPage, NewCasePage, NewJournalPostPage, SearchPage
+from saksrobot.errors import ApplicationError, ConfigurationError
+from saksrobot.settings import Settings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+MIME = {"pdf": "application/pdf", "xml": "application/xml", "txt": "text/plain"}
+
+
+class UiArchive(Archive):
+    """The archive through its web pages, as a person would use it."""
+
+    def __init__(self, settings: Settings, artifacts_dir: Path | None = None) -> None:
+        super().__init__(settings)
+        password = settings.archive.password
+        if password is None:
+            raise ConfigurationError("archive.password is not set (SAKSROBOT_ARCHIVE__PASSWORD)")
+        self._settings, self._password = settings, password
+        self._labels = settings.archive.labels
+        self._artifacts = artifacts_dir
+        self._playwright = sync_playwright().start()
+        try:
+            self._browser = browser.launch(self._playwright, settings.browser)
+        except BaseException:
+            self._playwright.stop()
+            raise
+        self._storage_state: Any = None
+
+    # -- sessions -----------------------------------------------------------------------------
+    @contextmanager
+    def _page(self, operation: str) -> Iterator[Page]:
+        context: BrowserContext = self._browser.new_context(
+            base_url=self._settings.archive.base_url, storage_state=self._storage_state, locale="nb-NO")
+        context.set_default_timeout(self._settings.browser.timeout_seconds * 1000)
+        tracing = self._settings.browser.trace_on_failure and self._artifacts is not None
+        if tracing:
+            context.tracing.start(screenshots=True, snapshots=True)
+        page = context.new_page()
+        try:
+            yield page
+        except BaseException as exc:
+            self._keep_evidence(context, page, operation, tracing)
+            if isinstance(exc, PlaywrightError):
+                raise ApplicationError(f"Nettleserfeil under «{operation}»: {exc.message.splitlines()[0]}",
+                                       code="browser_error") from None
+            raise
+        else:
+            if tracing:
+                context.tracing.stop()
+        finally:
+            context.close()
+
+    def _keep_evidence(self, context: BrowserContext, page: Page, operation: str, tracing: bool) -> None:
+        if self._artifacts is None:
+            return
+        stem = self._artifacts / re.sub(r"\W+", "-", operation).strip("-")
+        try:
+            if self._settings.browser.screenshots_on_failure:
+                stem.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=f"{stem}.png", full_page=True)
+            if tracing:
+                context.tracing.stop(path=f"{stem}-trace.zip")
+        except PlaywrightError:
+            log.warning("Could not save evidence for %s", operation)
+
+    def _open(self, page: Page, path: str) -> None:
+        """Go to ``path``, logging in first when the archive asks for it."""
+        page.goto(path)
+        login = LoginPage(page, self._labels)
+        if login.is_shown():
+            log.info("Logging in to the archive")
+            login.log_in(self._settings.archive.username, self._password.get_secret_value())
+            self._storage_state = page.context.storage_state()
+            if not page.url.endswith(path):
+                page.goto(path)
+        self._check_status(page)
+
+    @staticmethod
+    def _check_status(page: Page) -> None:
+        heading = page.locator("h1").first
+        if heading.count() and heading.inner_text().strip() == "Intern serverfeil":
+            raise ApplicationError("Arkivet svarte med feil (Intern serverfeil)", code="server_error")
+
+    def _on_screen(self, operation: str, path: str, work: Callable[[Page], T]) -> T:
+        with self._page(operation) as page:
+            self._open(page, path)
+            return work(page)
+
+    # -- operations ---------------------------------------------------------------------------
+    def _find_cases(self, query: CaseQuery) -> list[Case]:
+        criteria = {"Saksnummer": query.case_number, "Tittel": query.title, "Ekstern ID": query.external_id,
+                    "Sakspart": query.contact_reference, "Sakstype": query.case_type}
+        if query.archive_code:
+            raise ApplicationError("Søk på ordningsverdi finnes ikke i arkivets skjermbilde", code="unsupported")
+
+        def search(page: Page) -> list[Case]:
+            recnos = SearchPage(page, self._labels).search(criteria)[: query.max_results]
+            return [self._read_case(page, recno) for recno in recnos]
+
+        return self._on_screen("søk", SearchPage.path(), search)
+
+    def _read_case(self, page: Page, recno: int) -> Case:
+        self._open(page, CasePage.path(recno))
+        screen = CasePage(page, self._labels)
+        d = screen.details()
+        return Case(
+            case_number=d["Saksnummer"], recno=recno, title=d.get("Offentlig tittel", ""),
+            unofficial_title=d.get("Intern tittel") or None, case_type=d.get("Sakstype", ""),
+            status=d.get("Status", ""), sub_archive=d.get("Arkivdel") or None,
+            access_code=d.get("Tilgangskode") or None, paragraph=d.get("Hjemmel") or None,
+            access_group=d.get("Tilgangsgruppe") or None, responsible_unit=d.get("Ansvarlig enhet") or None,
+            external_id=d.get("Ekstern ID") or None, created=d.get("Opprettet") or None,
+            archive_codes=tuple(ArchiveCode(archive_type=r["Ordningsprinsipp"], code=r["Ordningsverdi"],
+                                            sort=i + 1) for i, r in enumerate(screen.table("klassering"))),
+            parties=tuple(Party(reference=r["Referanse"], role=r.get("Rolle", "Sakspart"),
+                                unofficial=r.get("Skjermet", "").lower() == "ja")
+                          for r in screen.table("saksparter")),
+        )
+
+    def _create_case(self, case: NewCase) -> CaseResult:
+        def fill_in(page: Page) -> CaseResult:
+            form = NewCasePage(page, self._labels)
+            form.fill("Offentlig tittel", case.title)
+            form.fill("Intern tittel", case.unofficial_title)
+            form.select("Sakstype", value=case.case_type, unknown="Ukjent sakstype")
+            form.select("Arkivdel", value=case.sub_archive, unknown="Ukjent arkivdel")
+            for i, code in enumerate(case.archive_codes[:3], start=1):
+                form.select(f"Ordningsprinsipp {i}", value=code.archive_type, unknown="Ukjent ordningsprinsipp")
+                form.fill(f"Ordningsverdi {i}", code.code)
+            form.select("Tilgangskode", value=case.access_code, unknown="Ukjent tilgangskode")
+            form.fill("Hjemmel", case.paragraph)
+            form.select("Tilgangsgruppe", value=case.access_group, unknown="Ukjent tilgangsgruppe")
+            form.select("Ansvarlig enhet", text=case.responsible_unit, unknown="Ukjent enhet")
+            if case.external_id:
+                form.fill("Ekstern ID", case.external_id.id)
+                form.fill("Ekstern ID-type", case.external_id.type)
+            form.fill("Saksparter", "\n".join(p.reference for p in case.parties))
+            if any(p.unofficial for p in case.parties):
+                form.field("Skjerm saksparter").check()
+            recno = form.save()
+            number = CasePage(page, self._labels).case_number()
+            log.info("Created case %s", number)
+            return CaseResult(case_number=number, recno=recno, created=True)
+
+        if len(case.archive_codes) > 3:
+            raise ApplicationError("Skjermbildet har plass til tre ordningsverdier", code="unsupported")
+        return self._on_screen("ny sak", NewCasePage.path, fill_in)
+
+    def _create_journal_post(self, post: NewJournalPost) -> str:
+        case = self._find_cases(CaseQuery(case_number=post.case_number, max_results=1))
+        if not case:
+            raise ApplicationError(f"Fant ikke sak {post.case_number}", code="case_not_found")
+
+        def fill_in(page: Page) -> str:
+            form = NewJournalPostPage(page, self._labels)
+            form.fill("Offentlig tittel", post.title)
+            form.fill("Intern tittel", post.unofficial_title)
+            form.select("Dokumentkategori", value=post.category.value, unknown="Ukjent dokumentkategori")
+            form.fill("Dokumentdato", post.document_date and post.document_date.isoformat())
+            form.select("Tilgangskode", value=post.access_code, unknown="Ukjent tilgangskode")
+            form.fill("Hjemmel", post.paragraph)
+            if post.contacts:
+                form.fill("Avsender/mottaker", post.contacts[0].reference)
+            if post.files:
+                form.field("Filer").set_input_files([
+                    {"name": f"{f.title}.{f.format}", "mimeType": MIME.get(f.format, "application/octet-stream"),
+                     "buffer": f.data} for f in post.files])
+            number = form.save()
+            log.info("Created journal post %s", number)
+            return number
+
+        return self._on_screen("ny journalpost", NewJournalPostPage.path(case[0].recno), fill_in)
+
+    def close(self) -> None:
+        try:
+            self._browser.close()
+        finally:
+            self._playwright.stop()
+
+
+

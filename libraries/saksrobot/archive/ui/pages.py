@@ -1,0 +1,159 @@
+"""Page objects for the archive's web UI: one class per screen, fields found by their label.
+
+Labels are the archive's own Norwegian texts. When an upgrade renames one, set
+``archive.labels`` (``{"Offentlig tittel": "Sakstittel"}``) instead of changing code.
+A field that cannot be found raises :class:`ApplicationError` at once, naming the field and screen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from urllib.parse import urlencode
+
+from playwright.sync_api import Locator, Page, Response
+
+from saksrobot.errors import ApplicationError, BusinessError
+
+
+class Screen:
+    """Base of the page objects: label look-up and the checks every screen shares."""
+
+    name = "skjermbilde"
+
+    def __init__(self, page: Page, labels: Mapping[str, str]) -> None:
+        self.page, self._labels = page, labels
+
+    def field(self, label: str) -> Locator:
+        shown = self._labels.get(label, label)
+        locator = self.page.get_by_label(shown, exact=True)
+        if locator.count() == 0:
+            raise ApplicationError(
+                f"Fant ikke feltet «{shown}» på skjermbildet «{self.name}». Er skjermbildet endret? "
+                "Oppdater innstillingen archive.labels.", code="screen_changed")
+        return locator
+
+    def fill(self, label: str, value: str | None) -> None:
+        if value:
+            self.field(label).fill(value)
+
+    def select(self, label: str, *, value: str | None = None, text: str | None = None,
+               unknown: str = "Ukjent verdi") -> None:
+        """Choose an option by value or by visible text; an unknown one is a business error."""
+        if value is None and text is None:
+            return
+        field = self.field(label)
+        options: list[list[str]] = field.evaluate("s => [...s.options].map(o => [o.value, o.text.trim()])")
+        for option_value, option_text in options:
+            if (value is not None and option_value == value) or (
+                    text is not None and option_text.casefold() == text.casefold()):
+                field.select_option(value=option_value)
+                return
+        raise BusinessError(f"{unknown} «{value if value is not None else text}»", code="unknown_code")
+
+    def submit(self, button: str) -> Response:
+        """Click ``button`` and return the answer to the form post; 5xx is an application error."""
+        with self.page.expect_response(lambda r: r.request.method == "POST") as answer:
+            self.page.get_by_role("button", name=button, exact=True).click()
+        response = answer.value
+        if response.status >= 500:
+            raise ApplicationError(f"Arkivet svarte med feil (HTTP {response.status}) på «{self.name}»",
+                                   code="server_error")
+        self.page.wait_for_load_state()
+        return response
+
+    def form_errors(self) -> list[str]:
+        summary = self.page.get_by_test_id("feiloppsummering")
+        return [t.strip() for t in summary.locator("li").all_inner_texts()] if summary.count() else []
+
+    def details(self) -> dict[str, str]:
+        """The ``<dl>`` of a detail page as {label: value}."""
+        pairs = self.page.locator("dl").first.evaluate(
+            "dl => [...dl.querySelectorAll('dt')].map(dt => [dt.textContent.trim(),"
+            " (dt.nextElementSibling ? dt.nextElementSibling.textContent.trim() : '')])")
+        return dict(pairs)
+
+
+class LoginPage(Screen):
+    name = "Logg inn"
+
+    def is_shown(self) -> bool:
+        return "/login" in self.page.url
+
+    def log_in(self, username: str, password: str) -> None:
+        self.fill("Brukernavn", username)
+        self.fill("Passord", password)
+        self.submit("Logg inn")
+        if self.is_shown():
+            raise ApplicationError("Innlogging i arkivet feilet (feil brukernavn eller passord?)",
+                                   code="login_failed")
+
+
+class NewCasePage(Screen):
+    name = "Ny sak"
+    path = "/saker/ny"
+
+    def save(self) -> int:
+        """Save the form; return the new case's recno or raise the form's errors."""
+        response = self.submit("Lagre sak")
+        if response.status == 422 or self.form_errors():
+            raise BusinessError("; ".join(self.form_errors()) or "Arkivet avviste saken", code="archive_refused")
+        match = re.search(r"/saker/(\d+)$", self.page.url)
+        if not match:
+            raise ApplicationError(f"Uventet side etter lagring: {self.page.url}", code="unexpected_response")
+        return int(match.group(1))
+
+
+class CasePage(Screen):
+    name = "Sak"
+
+    @staticmethod
+    def path(recno: int) -> str:
+        return f"/saker/{recno}"
+
+    def case_number(self) -> str:
+        return self.page.get_by_test_id("saksnummer").inner_text().strip()
+
+    def table(self, test_id: str) -> list[dict[str, str]]:
+        """Rows of the table with this test id as {column heading: cell text}."""
+        return self.page.get_by_test_id(test_id).evaluate(
+            "t => { const h = [...t.querySelectorAll('thead th')].map(x => x.textContent.trim());"
+            " return [...t.querySelectorAll('tbody tr')].filter(r => r.querySelectorAll('td').length"
+            " === h.length).map(r => Object.fromEntries([...r.querySelectorAll('td')].map("
+            "(c, i) => [h[i], c.textContent.trim()]))); }")
+
+
+class NewJournalPostPage(Screen):
+    name = "Ny journalpost"
+
+    @staticmethod
+    def path(recno: int) -> str:
+        return f"/saker/{recno}/journalposter/ny"
+
+    def save(self) -> str:
+        response = self.submit("Lagre journalpost")
+        if response.status == 422 or self.form_errors():
+            raise BusinessError("; ".join(self.form_errors()) or "Arkivet avviste journalposten",
+                                code="archive_refused")
+        return self.page.get_by_test_id("dokumentnummer").inner_text().strip()
+
+
+class SearchPage(Screen):
+    name = "Søk"
+
+    @staticmethod
+    def path(**criteria: str) -> str:
+        return "/sok" + ("?" + urlencode(criteria) if criteria else "")
+
+    def search(self, criteria: Mapping[str, str | None]) -> list[int]:
+        """Fill the search form, press Søk, and return the recnos of the hits in order."""
+        for label, value in criteria.items():
+            if label == "Sakstype":
+                self.select(label, value=value, unknown="Ukjent sakstype")
+            else:
+                self.fill(label, value)
+        self.page.get_by_role("button", name="Søk", exact=True).click()
+        self.page.wait_for_url("**/sok?**")
+        hrefs = self.page.get_by_test_id("treff").get_by_role("link").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))")
+        return [int(m.group(1)) for h in hrefs if (m := re.search(r"/saker/(\d+)", h or ""))]

@@ -1,0 +1,9 @@
+"""Robot Framework keyword libraries: thin, documented facades over saksrobot's services.
+
+Import them in a robot as ``Library    saksrobot.keywords.ArchiveLibrary``.
+"""
+
+from saksrobot.keywords.archive import ArchiveLibrary
+from saksrobot.keywords.case_requests import CaseRequestsLibrary
+
+__all__ = ["ArchiveLibrary", "CaseRequestsLibrary"]

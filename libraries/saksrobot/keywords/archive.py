@@ -1,0 +1,170 @@
+"""ArchiveLibrary: Robot Framework keywords for the archive system (Public 360 style)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from robot.api import logger
+from robot.api.deco import keyword, library
+
+from saksrobot.archive import (
+    Archive,
+    ArchiveCode,
+    Case,
+    CaseQuery,
+    Category,
+    ExternalId,
+    FileAttachment,
+    NewCase,
+    NewJournalPost,
+    Party,
+    open_archive,
+)
+from saksrobot.errors import ApplicationError
+from saksrobot.privacy import install_log_mask
+from saksrobot.settings import Backend, Settings, load_settings
+
+
+@library(scope="SUITE", version="0.1.0", doc_format="ROBOT")
+class ArchiveLibrary:
+    """Keywords for creating and finding cases (saker) and journal posts in the archive.
+
+    The archive is reached through one of two back-ends, chosen by the setting
+    ``archive.backend`` or the ``backend`` argument of `Open Archive`:
+
+    - ``api``: the archive's JSON API (SIF) over HTTP;
+    - ``ui``: the archive's web pages in headless Chromium, as a person would use them.
+
+    Both give the same results for the same keywords. Application errors (the archive is
+    down, answers HTTP 500, a session expired) are retried with back-off; business errors
+    (the archive refuses the data) fail at once with the archive's reason. A fødselsnummer is
+    never written to the log.
+
+    Example:
+    | `Open Archive`    | backend=ui |
+    | ${case}=          | `Create Case` | title=Byggesak Storgata 1 | case_type=Sak | responsible_unit=Byarkivet |
+    | `Create Journal Post` | ${case} | title=Søknad | category=Dokument inn | files=${CURDIR}/søknad.pdf |
+    | `Close Archive`   |
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self._settings = settings or load_settings()
+        install_log_mask(self._settings.logging.level)
+        self._archive: Archive | None = None
+
+    @property
+    def archive(self) -> Archive:
+        """The open connection; for other keyword libraries of the same run."""
+        if self._archive is None:
+            raise ApplicationError("The archive is not open: call `Open Archive` first", code="not_open")
+        return self._archive
+
+    @keyword
+    def open_archive(self, backend: Backend | None = None) -> None:
+        """Connects to the archive with the configured back-end, or the one given.
+
+        With ``ui`` a headless Chromium is started (one per run) and the robot logs in when
+        the archive asks. Call `Close Archive` at the end (in a teardown).
+
+        Example:
+        | `Open Archive` |            | # the backend from settings |
+        | `Open Archive` | backend=ui | # the web UI in Chromium    |
+        """
+        self.close_archive()
+        self._archive = open_archive(self._settings, backend)
+        logger.info(f"Archive opened ({backend or self._settings.archive.backend}, "
+                    f"{self._settings.archive.base_url})")
+
+    @keyword
+    def close_archive(self) -> None:
+        """Closes the connection (and the browser of the ``ui`` back-end). Safe to call twice.
+
+        Example:
+        | [Teardown] | `Close Archive` |
+        """
+        if self._archive is not None:
+            self._archive.close()
+            self._archive = None
+
+    @keyword
+    def create_case(self, title: str, case_type: str, responsible_unit: str,
+                    unofficial_title: str | None = None, sub_archive: str | None = None,
+                    archive_codes: dict[str, str] | None = None, access_code: str = "U",
+                    paragraph: str | None = None, access_group: str | None = None,
+                    parties: list[str] | None = None, external_id: str | None = None) -> str:
+        """Creates a case and returns its case number (``YY/NNNNN``).
+
+        ``archive_codes`` maps ordningsprinsipp to value, in order (``FNR`` values are
+        fødselsnumre). ``parties`` are fødselsnumre (recorded as screened parties) or
+        organisasjonsnumre. With ``external_id``, an existing case with that id is returned
+        instead of creating a second one: re-running a robot never makes duplicates.
+
+        Example:
+        | ${case}= | `Create Case` | title=Elevmappe | case_type=Elev | responsible_unit=Nordby skole |
+        | ... | archive_codes=${{ {"FNR": "03851598730", "FAGKLASSE PRINSIPP": "B31"} }} |
+        | ... | access_code=13 | paragraph=Offl. § 13 jf. fvl. § 13 (1) nr.1 | external_id=elev-42 |
+        """
+        case = NewCase(
+            title=title, case_type=case_type, responsible_unit=responsible_unit,
+            unofficial_title=unofficial_title, sub_archive=sub_archive, access_code=access_code,
+            paragraph=paragraph, access_group=access_group,
+            archive_codes=tuple(ArchiveCode(archive_type=k, code=v, sort=i, is_manual_text=k == "FNR")
+                                for i, (k, v) in enumerate((archive_codes or {}).items(), start=1)),
+            parties=tuple(Party(reference=p, unofficial=len(p) == 11) for p in parties or ()),
+            external_id=ExternalId(id=external_id) if external_id else None,
+        )
+        result = self.archive.create_case(case)
+        logger.info(f"Case {result.case_number} {'created' if result.created else 'already existed'}")
+        return result.case_number
+
+    @keyword
+    def find_cases(self, title: str | None = None, case_type: str | None = None,
+                   external_id: str | None = None, case_number: str | None = None,
+                   party: str | None = None, max_results: int = 50) -> list[Case]:
+        """Returns the cases matching every filter given. ``title`` takes ``%`` wildcards.
+
+        Example:
+        | @{cases}= | `Find Cases` | title=Byggesak% | case_type=Sak |
+        """
+        cases = self.archive.find_cases(CaseQuery(
+            title=title, case_type=case_type, external_id=external_id, case_number=case_number,
+            contact_reference=party, max_results=max_results))
+        logger.info(f"Found {len(cases)} case(s): {', '.join(c.case_number for c in cases)}")
+        return cases
+
+    @keyword
+    def find_case(self, case_number: str | None = None, external_id: str | None = None) -> Case | None:
+        """Returns the case with this case number or external id, or ``None``.
+
+        Example:
+        | ${case}= | `Find Case` | external_id=REQ-0042 |
+        | Should Be Equal | ${case.case_type} | Sak |
+        """
+        cases = self.find_cases(case_number=case_number, external_id=external_id, max_results=1)
+        return cases[0] if cases else None
+
+    @keyword
+    def create_journal_post(self, case_number: str, title: str, category: Category = Category.INCOMING,
+                            unofficial_title: str | None = None, document_date: date | None = None,
+                            access_code: str = "U", paragraph: str | None = None,
+                            sender: str | None = None, files: list[Path] | None = None) -> str:
+        """Files a journal post in the case and returns its document number (``YY/NNNNN-N``).
+
+        ``sender`` is the sender of an incoming or the recipient of an outgoing post
+        (organisasjonsnummer or fødselsnummer). ``files`` are attached as they are.
+
+        Example:
+        | ${doc}= | `Create Journal Post` | 26/00012 | title=Henvisning til PPT |
+        | ... | category=Dokument inn | access_code=13 | paragraph=Offl. § 13 | files=${CURDIR}/henvisning.pdf |
+        """
+        role = "Avsender" if category is Category.INCOMING else "Mottaker"
+        number = self.archive.create_journal_post(NewJournalPost(
+            case_number=case_number, title=title, category=category, unofficial_title=unofficial_title,
+            document_date=document_date, access_code=access_code, paragraph=paragraph,
+            contacts=(Party(reference=sender, role=role, unofficial=len(sender) == 11),) if sender else (),
+            files=tuple(FileAttachment(title=f.stem, format=f.suffix.lstrip(".").lower(), data=f.read_bytes())
+                        for f in files or ()),
+        ))
+        logger.info(f"Journal post {number} created")
+        return number

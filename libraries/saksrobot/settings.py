@@ -1,0 +1,182 @@
+"""The one settings object of saksrobot.
+
+Sources, highest priority first:
+
+1. arguments given to :func:`load_settings` (used by tests and the demo);
+2. environment variables ``SAKSROBOT_...``, nested with ``__``
+   (``SAKSROBOT_ARCHIVE__BACKEND=ui``);
+3. files in the secrets folder named by ``SAKSROBOT_SECRETS_DIR`` (one file per secret, e.g.
+   ``archive__api_key``), kept outside the repository;
+4. ``config/local.toml`` (git-ignored, per machine), then ``config/saksrobot.toml`` (defaults).
+
+Secrets are ``SecretStr`` and never read from ``config/``. Load the settings once at the edge
+(CLI, keyword library import) and pass them in; nothing else reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from saksrobot.errors import ConfigurationError
+
+
+def project_root() -> Path:
+    """The folder holding ``config/``: ``SAKSROBOT_HOME``, else the source checkout, else cwd."""
+    if home := os.environ.get("SAKSROBOT_HOME"):
+        return Path(home).resolve()
+    checkout = Path(__file__).resolve().parents[2]
+    return checkout if (checkout / "config").is_dir() else Path.cwd()
+
+
+class Backend(StrEnum):
+    API = "api"
+    UI = "ui"
+
+
+class _Section(BaseModel):
+    model_config = {"extra": "forbid"}
+
+
+class ArchiveSettings(_Section):
+    """How robots reach the archive system (Public 360 style)."""
+
+    backend: Backend = Backend.API
+    base_url: str = "http://127.0.0.1:8360"
+    api_key: SecretStr | None = None
+    username: str = "robot"
+    password: SecretStr | None = None
+    timeout_seconds: float = Field(30.0, gt=0)
+    retries: int = Field(3, ge=0, le=10)
+    retry_backoff_seconds: float = Field(0.5, ge=0)
+    # UI label overrides, for when the archive renames a field: {"Offentlig tittel": "Sakstittel"}
+    labels: dict[str, str] = {}
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+
+class BrowserSettings(_Section):
+    """The Chromium that the ``ui`` back-ends drive through Playwright."""
+
+    executable_path: Path | None = None  # None: Playwright's own Chromium, else the system's
+    headless: bool = True
+    args: list[str] = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                       "--disable-component-update"]
+    screenshots_on_failure: bool = False
+    trace_on_failure: bool = False
+    timeout_seconds: float = Field(15.0, gt=0)
+
+
+class FaultSettings(_Section):
+    """Faults the simulators inject, to test robots against a flaky system."""
+
+    latency_ms: int = Field(0, ge=0)
+    error_rate: float = Field(0.0, ge=0, le=1)
+    session_timeout_minutes: float = Field(0, ge=0)  # 0: UI sessions never expire
+    renamed_labels: dict[str, str] = {}
+    seed: int | None = None
+
+
+class SimulatorSettings(_Section):
+    """The simulated archive (and later school-admin) systems."""
+
+    host: str = "127.0.0.1"
+    archive_port: int = Field(8360, ge=1, le=65535)
+    archive_database_url: str = "sqlite:///var/archive-sim.db"
+    api_key: SecretStr | None = None  # None: a random key is made at start
+    password: SecretStr | None = None  # password of every simulator user; None: random
+    faults: FaultSettings = FaultSettings()
+
+
+class IdentitySettings(_Section):
+    allow_synthetic_fnr: bool = True  # Tenor test numbers (month + 80) never occur in real data
+    allow_h_number: bool = False
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite:///var/saksrobot.db"
+
+
+class LoggingSettings(_Section):
+    level: str = "INFO"
+
+
+class Settings(BaseSettings):
+    """Effective configuration of saksrobot. See the module docstring for sources."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SAKSROBOT_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        case_sensitive=False,
+    )
+
+    home: Path = Field(default_factory=project_root)
+    logs_dir: Path = Path("logs")
+    database: DatabaseSettings = DatabaseSettings()
+    archive: ArchiveSettings = ArchiveSettings()
+    browser: BrowserSettings = BrowserSettings()
+    simulators: SimulatorSettings = SimulatorSettings()
+    identity: IdentitySettings = IdentitySettings()
+    logging: LoggingSettings = LoggingSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        config = project_root() / "config"
+        files = [p for p in (config / "saksrobot.toml", config / "local.toml") if p.exists()]
+        return (init_settings, env_settings, file_secret_settings,
+                TomlConfigSettingsSource(settings_cls, toml_file=files))
+
+    def path(self, value: Path | str) -> Path:
+        """Resolve a path setting against the project folder."""
+        value = Path(value)
+        return value if value.is_absolute() else self.home / value
+
+    def sqlite_ready(self, url: str) -> str:
+        """Make a relative ``sqlite:///`` URL absolute under the project and create its folder."""
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+            file = self.path(url[len(prefix):])
+            file.parent.mkdir(parents=True, exist_ok=True)
+            return prefix + str(file)
+        return url
+
+    def redacted(self) -> dict[str, Any]:
+        """The effective settings as plain data, secrets shown as ``**********``."""
+        return self.model_dump(mode="json")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Load the settings once, failing fast with a message that names each wrong setting."""
+    secrets_dir = os.environ.get("SAKSROBOT_SECRETS_DIR")
+    try:
+        if secrets_dir:
+            return Settings(_secrets_dir=secrets_dir, **overrides)
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigurationError(f"Invalid setting(s): {problems}", code="invalid_setting") from None

@@ -33,5 +33,6 @@ Create Cases From Requests
 
 *** Keywords ***
 Report Outcome
+    [Documentation]    The result sheet for archive staff; the task fails if the archive failed.
     Write Result Sheet    ${RESULT_SHEET}
     No Request Should Have Failed

@@ -1,0 +1,102 @@
+"""Benchmark: time per case through the robot's ui back-end vs a bare Playwright script doing the
+same form submission, and time per case through the api back-end; one run, one simulator.
+
+    .venv/bin/python benchmarks/case_creation.py [--cases 30]
+
+The ui back-end's figure includes what makes it safe to re-run: the look-up of the external id
+before creating. Both browser variants use the same Chromium, a fresh context per case, and a
+login shared through storage state. Cases are interleaved (ui, bare, ui, bare, …) so that both
+meet the same database size. Prints medians and the ratio (goal: at most 1.3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from saksrobot import browser
+from saksrobot.archive import ExternalId, NewCase, open_archive
+from saksrobot.settings import Backend, load_settings
+from saksrobot.simulators import running_simulators
+
+
+def new_case(n: int, kind: str) -> NewCase:
+    return NewCase(title=f"Benchmark {kind} {n}", case_type="Sak", responsible_unit="Byarkivet",
+                   external_id=ExternalId(id=f"bench-{kind}-{n}"))
+
+
+def bare_playwright(base_url: str, password: str, settings):
+    """A minimal hand-written Playwright script: log in once, then fill and save the form."""
+    pw = sync_playwright().start()
+    chromium = browser.launch(pw, settings.browser)
+    context = chromium.new_context(base_url=base_url)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Brukernavn").fill("robot")
+    page.get_by_label("Passord").fill(password)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url("**/")
+    state = context.storage_state()
+    context.close()
+
+    def create(n: int) -> str:
+        ctx = chromium.new_context(base_url=base_url, storage_state=state)
+        p = ctx.new_page()
+        p.goto("/saker/ny")
+        p.get_by_label("Offentlig tittel", exact=True).fill(f"Benchmark bare {n}")
+        p.get_by_label("Sakstype", exact=True).select_option("Sak")
+        p.get_by_label("Ansvarlig enhet", exact=True).select_option(label="Byarkivet")
+        p.get_by_label("Ekstern ID", exact=True).fill(f"bench-bare-{n}")
+        p.get_by_role("button", name="Lagre sak").click()
+        number = p.get_by_test_id("saksnummer").inner_text()
+        ctx.close()
+        return number
+
+    def close() -> None:
+        chromium.close()
+        pw.stop()
+
+    return create, close
+
+
+def timed(fn, *args) -> float:
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=30)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(simulators={"archive_database_url": f"sqlite:///{Path(tmp) / 'sim.db'}"})
+        with running_simulators(settings, port=0) as sims:
+            robot_settings = load_settings(archive={"base_url": sims.archive_url, "api_key": sims.api_key,
+                                                    "password": sims.password})
+            ui = open_archive(robot_settings, Backend.UI)
+            bare, close_bare = bare_playwright(sims.archive_url, sims.password, robot_settings)
+            api = open_archive(robot_settings, Backend.API)
+            ui.create_case(new_case(0, "warmup-ui"))  # log in and warm up both browsers
+            bare(0)
+            ui_times, bare_times, api_times = [], [], []
+            for n in range(1, args.cases + 1):
+                ui_times.append(timed(ui.create_case, new_case(n, "ui")))
+                bare_times.append(timed(bare, n))
+                api_times.append(timed(api.create_case, new_case(n, "api")))
+            ui.close(), close_bare(), api.close()
+    ui_med, bare_med, api_med = (statistics.median(t) * 1000 for t in (ui_times, bare_times, api_times))
+    print(f"cases per variant:            {args.cases}")
+    print(f"ui back-end, median per case: {ui_med:.1f} ms")
+    print(f"bare Playwright, median:      {bare_med:.1f} ms")
+    print(f"ratio ui / bare:              {ui_med / bare_med:.2f} (goal <= 1.3)")
+    print(f"api back-end, median per case: {api_med:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

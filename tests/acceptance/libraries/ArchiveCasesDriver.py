@@ -1,0 +1,190 @@
+"""Test driver for the archive_cases acceptance suite: starts the archive simulator, runs the
+robot as a real subprocess, and checks the outcome through the archive's API."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import zlib
+from collections import Counter
+from contextlib import ExitStack
+from pathlib import Path
+
+import httpx
+from robot.api import logger
+from robot.api.deco import keyword, library
+from robot.libraries.BuiltIn import BuiltIn
+
+from saksrobot import sheets
+from saksrobot.archive import CaseQuery, open_archive
+from saksrobot.demo import robot_environment
+from saksrobot.demo.sample import sample_rows, write_sample_sheet
+from saksrobot.domain.case_request import CaseRequest
+from saksrobot.runner import RunResult, run_robot
+from saksrobot.settings import Backend, load_settings
+from saksrobot.simulators import running_simulators
+from saksrobot.simulators.archive.seed import DEMO_ENTERPRISES, DEMO_PERSONS
+
+FNR = re.compile(r"(?<!\d)\d{11}(?!\d)")
+LOG_STRINGS = re.compile(r'window\.output\["strings"\] = window\.output\["strings"\]\.concat\((\[.*?\])\);')
+
+
+def _readable_text(file: Path) -> str:
+    """A file's text; for Robot Framework's log.html/report.html also the compressed strings."""
+    text = file.read_bytes().decode("utf-8", "replace")
+    if file.suffix == ".html":
+        for chunk in LOG_STRINGS.findall(text):
+            for item in json.loads(chunk):
+                text += "\n" + (item[1:] if item.startswith("*") else
+                                 zlib.decompress(base64.b64decode(item)).decode("utf-8", "replace"))
+    return text
+
+
+@library(scope="SUITE")
+class ArchiveCasesDriver:
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+        self._runs: list[RunResult] = []
+
+    @keyword
+    def start_archive_simulator(self) -> None:
+        work = Path(BuiltIn().get_variable_value("${OUTPUT_DIR}"))
+        self.settings = load_settings(logs_dir=work / "runs", simulators={
+            "archive_database_url": f"sqlite:///{work / 'archive-sim.db'}"})
+        self.sims = self._stack.enter_context(running_simulators(self.settings, port=0))
+        self.sheet = write_sample_sheet(work / "saksforespørsler.xlsx", DEMO_PERSONS, DEMO_ENTERPRISES)
+        self.rows = sample_rows(DEMO_PERSONS, DEMO_ENTERPRISES)
+        api = load_settings(archive={"base_url": self.sims.archive_url, "api_key": self.sims.api_key,
+                                     "retries": 0})
+        self.archive = self._stack.enter_context(open_archive(api, Backend.API))
+
+    @keyword
+    def stop_archive_simulator(self) -> None:
+        self._stack.close()
+
+    def _sim(self, path: str, body: dict | None = None) -> None:
+        response = httpx.post(f"{self.sims.archive_url}{path}", json=body or {},
+                              headers={"Authorization": f"authkey {self.sims.api_key}"})
+        response.raise_for_status()
+
+    @keyword
+    def reset_archive(self) -> None:
+        """Empty and re-seed the simulator's database, and switch all faults off."""
+        self._sim("/_sim/reset")
+        self._sim("/_sim/faults", {"latency_ms": 0, "error_rate": 0, "session_timeout_minutes": 0,
+                                   "renamed_labels": {}})
+
+    @keyword
+    def set_simulator_faults(self, **faults: str) -> None:
+        self._sim("/_sim/faults", {k: json.loads(v) for k, v in faults.items()})
+
+    @keyword
+    def run_archive_cases(self, backend: str, retries: int = 3, labels: str = "{}") -> RunResult:
+        env = robot_environment(self.settings, self.sims.archive_url, self.sims.api_key, self.sims.password,
+                                backend)
+        env |= {"SAKSROBOT_ARCHIVE__RETRIES": str(retries), "SAKSROBOT_ARCHIVE__RETRY_BACKOFF_SECONDS": "0.05",
+                "SAKSROBOT_ARCHIVE__LABELS": labels, "SAKSROBOT_BROWSER__TIMEOUT_SECONDS": "10"}
+        run = run_robot(self.settings, "archive_cases", variables={"REQUESTS": str(self.sheet)}, env=env)
+        self._runs.append(run)
+        logger.info(f"Run {run.run_id}: exit {run.return_code}, output {run.output_dir}")
+        return run
+
+    @keyword
+    def results(self, run: RunResult) -> dict[str, dict[str, str]]:
+        """The result sheet of a run, by request id."""
+        return {r["Id"]: r for r in sheets.read_rows(run.output_dir / "resultat.xlsx")}
+
+    @keyword
+    def run_should_have_succeeded(self, run: RunResult) -> None:
+        if not run.succeeded:
+            raise AssertionError(f"Run failed with exit {run.return_code}; see {run.log_html}")
+
+    @keyword
+    def run_should_have_failed(self, run: RunResult) -> None:
+        if run.succeeded:
+            raise AssertionError("Run succeeded but should have failed")
+
+    def _valid_ids(self) -> list[str]:
+        valid = []
+        for row in self.rows:
+            try:
+                CaseRequest.from_row(row)
+            except Exception:  # noqa: BLE001 - invalid rows are the point here
+                continue
+            if row["Ansvarlig enhet"] != "Kulturetaten" and row["Sakstype"] != "Byggesøknad" and not (
+                    row["Tilgangskode"] != "U" and not row["Hjemmel"]):
+                valid.append(row["Id"])
+        return valid
+
+    @keyword
+    def every_valid_request_should_be(self, run: RunResult, outcome: str) -> None:
+        results = self.results(run)
+        wrong = {i: results[i]["Resultat"] for i in self._valid_ids() if results[i]["Resultat"] != outcome}
+        if wrong:
+            raise AssertionError(f"Expected {outcome} for every valid request; got {wrong}")
+        logger.info(f"{len(self._valid_ids())} valid requests: {outcome}")
+
+    @keyword
+    def invalid_requests_should_be_rejected_with_reasons(self, run: RunResult, **expected: str) -> None:
+        """``expected`` maps a request id to a text its reason must contain (case-insensitive)."""
+        results = self.results(run)
+        invalid = {r["Id"] for r in self.rows} - set(self._valid_ids())
+        if set(expected) != invalid:
+            raise AssertionError(f"Expected reasons for {sorted(invalid)}, given {sorted(expected)}")
+        for request_id, text in expected.items():
+            row = results[request_id]
+            if row["Resultat"] != "Avvist" or text.casefold() not in (row["Årsak"] or "").casefold():
+                raise AssertionError(f"{request_id}: {row['Resultat']} «{row['Årsak']}», expected Avvist «{text}»")
+
+    @keyword
+    def cases_should_match_their_requests(self, run: RunResult) -> None:
+        """Every created case, read back through the API, has the fields its request asked for."""
+        results = self.results(run)
+        rows = {r["Id"]: r for r in self.rows}
+        for request_id in self._valid_ids():
+            wanted = CaseRequest.from_row(rows[request_id]).to_new_case()
+            case = self.archive.get_case(results[request_id]["Saksnummer"])
+            got = (case.title, case.unofficial_title, case.case_type, case.responsible_unit, case.access_code,
+                   case.paragraph, case.external_id,
+                   sorted((c.archive_type, c.code) for c in case.archive_codes),
+                   sorted((p.reference, p.unofficial) for p in case.parties))
+            want = (wanted.title, wanted.unofficial_title, wanted.case_type, wanted.responsible_unit,
+                    wanted.access_code, wanted.paragraph, wanted.external_id.id,
+                    sorted((c.archive_type, c.code) for c in wanted.archive_codes),
+                    sorted((p.reference, p.unofficial) for p in wanted.parties))
+            if got != want:
+                raise AssertionError(f"{request_id} ({case.case_number}) differs from its request")
+
+    @keyword
+    def each_valid_request_should_have_exactly_one_case(self) -> None:
+        counts = Counter()
+        for request_id in self._valid_ids():
+            counts[request_id] = len([c for c in self.archive.find_cases(CaseQuery(external_id=request_id))
+                                      if c.external_id == request_id])
+        wrong = {k: v for k, v in counts.items() if v != 1}
+        if wrong:
+            raise AssertionError(f"Requests without exactly one case: {wrong}")
+
+    @keyword
+    def no_request_should_have_a_case(self) -> None:
+        found = [i for i in self._valid_ids() if self.archive.find_cases(CaseQuery(external_id=i))]
+        if found:
+            raise AssertionError(f"Cases exist for {found}")
+
+    @keyword
+    def run_output_should_contain_no_fodselsnummer(self) -> None:
+        """Scan every file every run wrote for the sample's fødselsnumre (and any 11-digit run)."""
+        numbers = set(DEMO_PERSONS) | {n for r in self.rows for n in FNR.findall(r["Parter"] + r["Klassering"])}
+        leaks = []
+        for run in self._runs:
+            for file in run.output_dir.rglob("*"):
+                if file.is_file():
+                    text = _readable_text(file)
+                    leaks += [f"{file.name}" for n in numbers if n in text]
+                    if file.suffix == ".xlsx":
+                        cells = json.dumps(sheets.read_rows(file), default=str)
+                        leaks += [f"{file.name}" for n in numbers if n in cells]
+        if leaks:
+            raise AssertionError(f"Fødselsnummer found in run output: {sorted(set(leaks))}")
+        logger.info(f"Scanned the output of {len(self._runs)} runs for {len(numbers)} numbers")

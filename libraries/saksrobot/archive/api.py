@@ -29,7 +29,7 @@ RPC_PATH = "/Biz/v2/api/call/SI.Data.RPC/SI.Data.RPC"
 class SifClient:
     """One method: ``call(service, method, parameter)``, with errors mapped to saksrobot's types."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, transport: httpx.BaseTransport | None = None) -> None:
         key = settings.archive.api_key
         if key is None:
             raise ConfigurationError("archive.api_key is not set (SAKSROBOT_ARCHIVE__API_KEY)")
@@ -37,6 +37,7 @@ class SifClient:
             base_url=settings.archive.base_url + RPC_PATH,
             headers={"Authorization": f"authkey {key.get_secret_value()}"},
             timeout=settings.archive.timeout_seconds,
+            transport=transport,
         )
 
     def call(self, service: str, method: str, parameter: dict[str, Any]) -> dict[str, Any]:
@@ -72,9 +73,8 @@ def case_from_sif(data: dict[str, Any]) -> Case:
         access_code=data.get("AccessCodeCode"), paragraph=data.get("Paragraph"),
         access_group=data.get("AccessGroup"), responsible_unit=unit.get("Name"),
         external_id=external.get("Id") if isinstance(external, dict) else external,
-        archive_codes=tuple(ArchiveCode(archive_type=c["ArchiveType"], code=c["ArchiveCode"],
-                                        sort=c.get("Sort", 1), is_manual_text=c.get("IsManualText", False))
-                            for c in data.get("ArchiveCodes") or ()),
+        archive_codes=tuple(ArchiveCode(archive_type=c["ArchiveType"], code=c["ArchiveCode"], sort=c.get("Sort", 1))
+                            for c in data.get("ArchiveCodes") or ()),  # IsManualText is a creation hint
         parties=tuple(Party(reference=c["ReferenceNumber"], role=c.get("Role", "Sakspart"),
                             unofficial=c.get("IsUnofficial", False)) for c in data.get("Contacts") or ()),
         created=data.get("CreatedDate"),
@@ -92,9 +92,9 @@ def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
 class ApiArchive(Archive):
     """The archive through its JSON API. Cheap to open; one HTTP connection pool."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, transport: httpx.BaseTransport | None = None) -> None:
         super().__init__(settings)
-        self._sif = SifClient(settings)
+        self._sif = SifClient(settings, transport)
         self._units: dict[str, int] = {}
 
     def _unit_recno(self, name: str) -> int:
@@ -163,9 +163,8 @@ def case_from_sif(data: dict[str, Any]) -> Case:
         access_code=data.get("AccessCodeCode"), paragraph=data.get("Paragraph"),
         access_group=data.get("AccessGroup"), responsible_unit=unit.get("Name"),
         external_id=external.get("Id") if isinstance(external, dict) else external,
-        archive_codes=tuple(ArchiveCode(archive_type=c["ArchiveType"], code=c["ArchiveCode"],
-                                        sort=c.get("Sort", 1), is_manual_text=c.get("IsManualText", False))
-                            for c in data.get("ArchiveCodes") or ()),
+        archive_codes=tuple(ArchiveCode(archive_type=c["ArchiveType"], code=c["ArchiveCode"], sort=c.get("Sort", 1))
+                            for c in data.get("ArchiveCodes") or ()),  # IsManualText is a creation hint
         parties=tuple(Party(reference=c["ReferenceNumber"], role=c.get("Role", "Sakspart"),
                             unofficial=c.get("IsUnofficial", False)) for c in data.get("Contacts") or ()),
         created=data.get("CreatedDate"),
@@ -183,9 +182,9 @@ def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
 class ApiArchive(Archive):
     """The archive through its JSON API. Cheap to open; one HTTP connection pool."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, transport: httpx.BaseTransport | None = None) -> None:
         super().__init__(settings)
-        self._sif = SifClient(settings)
+        self._sif = SifClient(settings, transport)
         self._units: dict[str, int] = {}
 
     def _unit_recno(self, name: str) -> int:

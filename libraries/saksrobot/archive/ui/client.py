@@ -23,7 +23,7 @@ from saksrobot import browser
 from saksrobot.archive.client import Archive
 from saksrobot.archive.models import ArchiveCode, Case, CaseQuery, CaseResult, NewCase, NewJournalPost, Party
 from saksrobot.archive.ui.pages import CasePage, LoginPage, NewCasePage, NewJournalPostPage, SearchPage
-from saksrobot.errors import ApplicationError, ConfigurationError
+from saksrobot.errors import ApplicationError, BusinessError, ConfigurationError
 from saksrobot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -105,23 +105,35 @@ class UiArchive(Archive):
         if heading.count() and heading.inner_text().strip() == "Intern serverfeil":
             raise ApplicationError("Arkivet svarte med feil (Intern serverfeil)", code="server_error")
 
-    def _on_screen(self, operation: str, path: str, work: Callable[[Page], T]) -> T:
+    def _on_screen(self, operation: str, work: Callable[[Page], T]) -> T:
         with self._page(operation) as page:
-            self._open(page, path)
-            return work(page)
+            result = work(page)
+            self._storage_state = page.context.storage_state()
+            return result
 
     # -- operations ---------------------------------------------------------------------------
     def _find_cases(self, query: CaseQuery) -> list[Case]:
-        criteria = {"Saksnummer": query.case_number, "Tittel": query.title, "Ekstern ID": query.external_id,
-                    "Sakspart": query.contact_reference, "Sakstype": query.case_type}
+        return self._on_screen("søk", lambda page: self._search(page, query))
+
+    def _search(self, page: Page, query: CaseQuery) -> list[Case]:
         if query.archive_code:
             raise ApplicationError("Søk på ordningsverdi finnes ikke i arkivets skjermbilde", code="unsupported")
+        criteria = {"saksnummer": query.case_number, "tittel": query.title, "ekstern_id": query.external_id,
+                    "sakspart": query.contact_reference, "sakstype": query.case_type}
+        self._open(page, SearchPage.path(**{k: v for k, v in criteria.items() if v}))
+        recnos = SearchPage(page, self._labels).hits()[: query.max_results]
+        return [self._read_case(page, recno) for recno in recnos]
 
-        def search(page: Page) -> list[Case]:
-            recnos = SearchPage(page, self._labels).search(criteria)[: query.max_results]
-            return [self._read_case(page, recno) for recno in recnos]
+    def _find_or_create_case(self, case: NewCase) -> CaseResult:
+        """Look up the external id and create the case in one browser context (one login)."""
+        def work(page: Page) -> CaseResult:
+            if case.external_id is not None:
+                for found in self._search(page, CaseQuery(external_id=case.external_id.id)):
+                    if found.external_id == case.external_id.id:
+                        return CaseResult(case_number=found.case_number, recno=found.recno, created=False)
+            return self._fill_in_case(page, case)
 
-        return self._on_screen("søk", SearchPage.path(), search)
+        return self._on_screen("ny sak", work)
 
     def _read_case(self, page: Page, recno: int) -> Case:
         self._open(page, CasePage.path(recno))
@@ -142,40 +154,41 @@ class UiArchive(Archive):
         )
 
     def _create_case(self, case: NewCase) -> CaseResult:
-        def fill_in(page: Page) -> CaseResult:
-            form = NewCasePage(page, self._labels)
-            form.fill("Offentlig tittel", case.title)
-            form.fill("Intern tittel", case.unofficial_title)
-            form.select("Sakstype", value=case.case_type, unknown="Ukjent sakstype")
-            form.select("Arkivdel", value=case.sub_archive, unknown="Ukjent arkivdel")
-            for i, code in enumerate(case.archive_codes[:3], start=1):
-                form.select(f"Ordningsprinsipp {i}", value=code.archive_type, unknown="Ukjent ordningsprinsipp")
-                form.fill(f"Ordningsverdi {i}", code.code)
-            form.select("Tilgangskode", value=case.access_code, unknown="Ukjent tilgangskode")
-            form.fill("Hjemmel", case.paragraph)
-            form.select("Tilgangsgruppe", value=case.access_group, unknown="Ukjent tilgangsgruppe")
-            form.select("Ansvarlig enhet", text=case.responsible_unit, unknown="Ukjent enhet")
-            if case.external_id:
-                form.fill("Ekstern ID", case.external_id.id)
-                form.fill("Ekstern ID-type", case.external_id.type)
-            form.fill("Saksparter", "\n".join(p.reference for p in case.parties))
-            if any(p.unofficial for p in case.parties):
-                form.field("Skjerm saksparter").check()
-            recno = form.save()
-            number = CasePage(page, self._labels).case_number()
-            log.info("Created case %s", number)
-            return CaseResult(case_number=number, recno=recno, created=True)
+        return self._on_screen("ny sak", lambda page: self._fill_in_case(page, case))
 
+    def _fill_in_case(self, page: Page, case: NewCase) -> CaseResult:
         if len(case.archive_codes) > 3:
             raise ApplicationError("Skjermbildet har plass til tre ordningsverdier", code="unsupported")
-        return self._on_screen("ny sak", NewCasePage.path, fill_in)
+        self._open(page, NewCasePage.path)
+        form = NewCasePage(page, self._labels)
+        form.fill("Offentlig tittel", case.title)
+        form.fill("Intern tittel", case.unofficial_title)
+        form.select("Sakstype", value=case.case_type, unknown="Ukjent sakstype")
+        form.select("Arkivdel", value=case.sub_archive, unknown="Ukjent arkivdel")
+        for i, code in enumerate(case.archive_codes[:3], start=1):
+            form.select(f"Ordningsprinsipp {i}", value=code.archive_type, unknown="Ukjent ordningsprinsipp")
+            form.fill(f"Ordningsverdi {i}", code.code)
+        form.select("Tilgangskode", value=case.access_code, unknown="Ukjent tilgangskode")
+        form.fill("Hjemmel", case.paragraph)
+        form.select("Tilgangsgruppe", value=case.access_group, unknown="Ukjent tilgangsgruppe")
+        form.select("Ansvarlig enhet", text=case.responsible_unit, unknown="Ukjent enhet")
+        if case.external_id:
+            form.fill("Ekstern ID", case.external_id.id)
+            form.fill("Ekstern ID-type", case.external_id.type)
+        form.fill("Saksparter", "\n".join(p.reference for p in case.parties))
+        if any(p.unofficial for p in case.parties):
+            form.field("Skjerm saksparter").check()
+        recno = form.save()
+        number = CasePage(page, self._labels).case_number()
+        log.info("Created case %s", number)
+        return CaseResult(case_number=number, recno=recno, created=True)
 
     def _create_journal_post(self, post: NewJournalPost) -> str:
-        case = self._find_cases(CaseQuery(case_number=post.case_number, max_results=1))
-        if not case:
-            raise ApplicationError(f"Fant ikke sak {post.case_number}", code="case_not_found")
-
         def fill_in(page: Page) -> str:
+            case = self._search(page, CaseQuery(case_number=post.case_number, max_results=1))
+            if not case:
+                raise BusinessError(f"Fant ikke sak {post.case_number}", code="case_not_found")
+            self._open(page, NewJournalPostPage.path(case[0].recno))
             form = NewJournalPostPage(page, self._labels)
             form.fill("Offentlig tittel", post.title)
             form.fill("Intern tittel", post.unofficial_title)
@@ -193,7 +206,7 @@ class UiArchive(Archive):
             log.info("Created journal post %s", number)
             return number
 
-        return self._on_screen("ny journalpost", NewJournalPostPage.path(case[0].recno), fill_in)
+        return self._on_screen("ny journalpost", fill_in)
 
     def close(self) -> None:
         try:

@@ -62,15 +62,20 @@ class Screen:
         self.page.wait_for_load_state()
         return response
 
+    def check_still_logged_in(self) -> None:
+        if "/login" in self.page.url:
+            raise ApplicationError(f"Økten i arkivet utløp under «{self.name}»", code="session_expired")
+
     def form_errors(self) -> list[str]:
         summary = self.page.get_by_test_id("feiloppsummering")
         return [t.strip() for t in summary.locator("li").all_inner_texts()] if summary.count() else []
 
     def details(self) -> dict[str, str]:
-        """The ``<dl>`` of a detail page as {label: value}."""
+        """The ``<dl>`` of a detail page as {label: value}; a ``<time>`` gives its ISO ``datetime``."""
         pairs = self.page.locator("dl").first.evaluate(
-            "dl => [...dl.querySelectorAll('dt')].map(dt => [dt.textContent.trim(),"
-            " (dt.nextElementSibling ? dt.nextElementSibling.textContent.trim() : '')])")
+            "dl => [...dl.querySelectorAll('dt')].map(dt => { const dd = dt.nextElementSibling;"
+            " const time = dd && dd.querySelector('time[datetime]');"
+            " return [dt.textContent.trim(), time ? time.getAttribute('datetime') : (dd ? dd.textContent.trim() : '')]; })")
         return dict(pairs)
 
 
@@ -96,6 +101,7 @@ class NewCasePage(Screen):
     def save(self) -> int:
         """Save the form; return the new case's recno or raise the form's errors."""
         response = self.submit("Lagre sak")
+        self.check_still_logged_in()
         if response.status == 422 or self.form_errors():
             raise BusinessError("; ".join(self.form_errors()) or "Arkivet avviste saken", code="archive_refused")
         match = re.search(r"/saker/(\d+)$", self.page.url)
@@ -132,6 +138,7 @@ class NewJournalPostPage(Screen):
 
     def save(self) -> str:
         response = self.submit("Lagre journalpost")
+        self.check_still_logged_in()
         if response.status == 422 or self.form_errors():
             raise BusinessError("; ".join(self.form_errors()) or "Arkivet avviste journalposten",
                                 code="archive_refused")
@@ -143,17 +150,11 @@ class SearchPage(Screen):
 
     @staticmethod
     def path(**criteria: str) -> str:
+        """The result page of a search (the search form is a GET form)."""
         return "/sok" + ("?" + urlencode(criteria) if criteria else "")
 
-    def search(self, criteria: Mapping[str, str | None]) -> list[int]:
-        """Fill the search form, press Søk, and return the recnos of the hits in order."""
-        for label, value in criteria.items():
-            if label == "Sakstype":
-                self.select(label, value=value, unknown="Ukjent sakstype")
-            else:
-                self.fill(label, value)
-        self.page.get_by_role("button", name="Søk", exact=True).click()
-        self.page.wait_for_url("**/sok?**")
+    def hits(self) -> list[int]:
+        """The recnos of the hits on a result page, in order."""
         hrefs = self.page.get_by_test_id("treff").get_by_role("link").evaluate_all(
             "links => links.map(a => a.getAttribute('href'))")
         return [int(m.group(1)) for h in hrefs if (m := re.search(r"/saker/(\d+)", h or ""))]

@@ -1,0 +1,1 @@
+"""The archive simulator (Public 360 style). Contract: docs/archive-simulator.md."""

@@ -1,0 +1,159 @@
+"""The simulator's database: SQLAlchemy 2 models and the engine/session factory."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, LargeBinary, String, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Enterprise(Base):
+    """An enterprise: an internal unit of the municipality or an external organisation."""
+
+    __tablename__ = "enterprises"
+    recno: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    enterprise_number: Mapped[str | None] = mapped_column(String(9), index=True)
+    is_internal: Mapped[bool] = mapped_column(default=False)
+
+
+class Person(Base):
+    __tablename__ = "persons"
+    recno: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    personal_id_number: Mapped[str] = mapped_column(String(11), unique=True)
+    address: Mapped[str | None] = mapped_column(String(200))
+
+
+class User(Base):
+    __tablename__ = "users"
+    username: Mapped[str] = mapped_column(String(50), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+
+
+class Code(Base):
+    """A row of a code table (Sakstype, Tilgangskode, ...)."""
+
+    __tablename__ = "codes"
+    table: Mapped[str] = mapped_column(String(50), primary_key=True)
+    code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    description: Mapped[str] = mapped_column(String(200))
+
+
+class Sequence(Base):
+    """The last number used per (kind, key): case numbers per year, document numbers per case."""
+
+    __tablename__ = "sequences"
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    recno: Mapped[int] = mapped_column(primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(String(500), index=True)
+    unofficial_title: Mapped[str | None] = mapped_column(String(500))
+    case_type: Mapped[str] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(5))
+    sub_archive: Mapped[str | None] = mapped_column(String(50))
+    access_code: Mapped[str] = mapped_column(String(5))
+    paragraph: Mapped[str | None] = mapped_column(String(200))
+    access_group: Mapped[str | None] = mapped_column(String(100))
+    responsible_enterprise_recno: Mapped[int | None] = mapped_column(ForeignKey("enterprises.recno"))
+    responsible_person_recno: Mapped[int | None]
+    external_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    external_id_type: Mapped[str | None] = mapped_column(String(100))
+    created: Mapped[datetime]
+    responsible: Mapped[Enterprise | None] = relationship()
+    archive_codes: Mapped[list[CaseArchiveCode]] = relationship(order_by="CaseArchiveCode.sort",
+                                                                cascade="all, delete-orphan")
+    contacts: Mapped[list[CaseContact]] = relationship(cascade="all, delete-orphan")
+    documents: Mapped[list[Document]] = relationship(order_by="Document.recno", cascade="all, delete-orphan")
+
+
+class CaseArchiveCode(Base):
+    __tablename__ = "case_archive_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_recno: Mapped[int] = mapped_column(ForeignKey("cases.recno"), index=True)
+    archive_type: Mapped[str] = mapped_column(String(50))
+    code: Mapped[str] = mapped_column(String(100), index=True)
+    sort: Mapped[int] = mapped_column(default=1)
+    is_manual_text: Mapped[bool] = mapped_column(default=False)
+
+
+class CaseContact(Base):
+    __tablename__ = "case_contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_recno: Mapped[int] = mapped_column(ForeignKey("cases.recno"), index=True)
+    role: Mapped[str] = mapped_column(String(50))
+    reference_number: Mapped[str] = mapped_column(String(30), index=True)
+    is_unofficial: Mapped[bool] = mapped_column(default=False)
+
+
+class Document(Base):
+    """A journal post (journalpost)."""
+
+    __tablename__ = "documents"
+    recno: Mapped[int] = mapped_column(primary_key=True)
+    case_recno: Mapped[int] = mapped_column(ForeignKey("cases.recno"), index=True)
+    document_number: Mapped[str] = mapped_column(String(25), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    unofficial_title: Mapped[str | None] = mapped_column(String(500))
+    category: Mapped[str] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(5))
+    document_date: Mapped[date | None]
+    access_code: Mapped[str] = mapped_column(String(5))
+    paragraph: Mapped[str | None] = mapped_column(String(200))
+    access_group: Mapped[str | None] = mapped_column(String(100))
+    archive: Mapped[str | None] = mapped_column(String(100))
+    created: Mapped[datetime]
+    contacts: Mapped[list[DocumentContact]] = relationship(cascade="all, delete-orphan")
+    files: Mapped[list[File]] = relationship(cascade="all, delete-orphan")
+
+
+class DocumentContact(Base):
+    __tablename__ = "document_contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_recno: Mapped[int] = mapped_column(ForeignKey("documents.recno"), index=True)
+    role: Mapped[str] = mapped_column(String(50))
+    reference_number: Mapped[str] = mapped_column(String(30))
+    is_unofficial: Mapped[bool] = mapped_column(default=False)
+
+
+class File(Base):
+    __tablename__ = "files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_recno: Mapped[int] = mapped_column(ForeignKey("documents.recno"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    format: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(5), default="F")
+    version_format: Mapped[str] = mapped_column(String(5), default="A")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL and a busy timeout for concurrent requests."""
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}
+                           if url.startswith("sqlite") else {})
+    if url.startswith("sqlite"):
+        @event.listens_for(engine, "connect")
+        def _pragmas(connection, _record):  # noqa: ANN001 - DB-API connection
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def make_sessions(engine: Engine) -> sessionmaker:
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,225 @@
+"""The web UI (Norwegian): login, start page, Ny sak, case page, Ny journalpost, Søk."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+
+from saksrobot.settings import FaultSettings
+from saksrobot.simulators.archive import db
+from saksrobot.simulators.archive.service import ArchiveService, Refused
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+class Ui:
+    """The UI routes over one database, with the faults read at each request."""
+
+    def __init__(self, sessions: Callable[[], Any], password: str, faults: Callable[[], FaultSettings],
+                 clock: Callable[[], datetime]) -> None:
+        self.sessions, self.password, self.faults, self.clock = sessions, password, faults, clock
+        self.templates = Jinja2Templates(directory=str(TEMPLATES))
+        self.templates.env.globals["label"] = lambda text: self.faults().renamed_labels.get(text, text)
+
+    # -- sessions ------------------------------------------------------------------------------
+    def user(self, request: Request) -> str | None:
+        """The logged-in user, or None; a session older than the fault's limit has expired."""
+        user, since = request.session.get("user"), request.session.get("since", 0.0)
+        timeout = self.faults().session_timeout_minutes
+        if user and timeout and time.time() - since > timeout * 60:
+            request.session.clear()
+            request.session["expired"] = True
+            return None
+        return user
+
+    def to_login(self, request: Request) -> RedirectResponse:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?neste={target}", status_code=303)
+
+    def page(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return self.templates.TemplateResponse(request, template, {"user": request.session.get("user"), **context},
+                                               status_code=status)
+
+    def _codes(self, service: ArchiveService) -> dict[str, list[tuple[str, str]]]:
+        tables = ("Sakstype", "Arkivdel", "Ordningsprinsipp", "Tilgangskode", "Tilgangsgruppe", "Dokumentkategori")
+        return {t: [(c.code, c.code) for c in service.codes(t)] for t in tables}
+
+    def _run(self, work: Callable[[ArchiveService], Any]) -> Any:
+        with self.sessions() as session:
+            try:
+                result = work(ArchiveService(session))
+                session.commit()
+                return result
+            except Refused:
+                session.rollback()
+                raise
+
+    # -- routes --------------------------------------------------------------------------------
+    def router(self) -> APIRouter:
+        router = APIRouter()
+        router.add_api_route("/login", self.login_form, methods=["GET"], response_class=HTMLResponse)
+        router.add_api_route("/login", self.login, methods=["POST"])
+        router.add_api_route("/logout", self.logout, methods=["GET"])
+        router.add_api_route("/", self.start, methods=["GET"])
+        router.add_api_route("/saker/ny", self.new_case_form, methods=["GET"])
+        router.add_api_route("/saker/ny", self.new_case, methods=["POST"])
+        router.add_api_route("/saker/{recno}", self.case_page, methods=["GET"])
+        router.add_api_route("/saker/{recno}/journalposter/ny", self.new_document_form, methods=["GET"])
+        router.add_api_route("/saker/{recno}/journalposter/ny", self.new_document, methods=["POST"])
+        router.add_api_route("/sok", self.search, methods=["GET"])
+        return router
+
+    async def login_form(self, request: Request, neste: str = "/") -> Response:
+        expired = request.session.pop("expired", False)
+        return self.page(request, "login.html", neste=neste, expired=expired)
+
+    async def login(self, request: Request) -> Response:
+        form = await request.form()
+        username, password = str(form.get("username", "")), str(form.get("password", ""))
+        target = str(form.get("neste") or "/")
+        known = await run_in_threadpool(self._run, lambda s: s.s.get(db.User, username) is not None)
+        if not (known and secrets.compare_digest(password.encode(), self.password.encode())):
+            return self.page(request, "login.html", status=401, failed=True, neste=target, username=username)
+        request.session.clear()
+        request.session.update(user=username, since=time.time())
+        return RedirectResponse(target if target.startswith("/") else "/", status_code=303)
+
+    async def logout(self, request: Request) -> Response:
+        request.session.clear()
+        return RedirectResponse("/login", status_code=303)
+
+    async def start(self, request: Request) -> Response:
+        if not self.user(request):
+            return self.to_login(request)
+        cases, _ = await run_in_threadpool(self._run, lambda s: s.find_cases({"MaxReturnedCases": 10}))
+        return self.page(request, "start.html", cases=cases)
+
+    def _case_form(self, request: Request, values: dict, problems: list, status: int = 200) -> Response:
+        def lookups(s: ArchiveService) -> tuple:
+            return self._codes(s), [(u.recno, u.name) for u in s.units()]
+        codes, units = self._run(lookups)
+        return self.page(request, "new_case.html", status, codes=codes, units=units, values=values,
+                         problems=problems)
+
+    async def new_case_form(self, request: Request) -> Response:
+        if not self.user(request):
+            return self.to_login(request)
+        return await run_in_threadpool(self._case_form, request, {}, [])
+
+    async def new_case(self, request: Request) -> Response:
+        if not self.user(request):
+            return self.to_login(request)
+        values = {k: str(v) for k, v in (await request.form()).items()}
+        parameter = {
+            "Title": values.get("Title"), "UnofficialTitle": values.get("UnofficialTitle"),
+            "CaseType": values.get("CaseType"), "SubArchive": values.get("SubArchive"),
+            "AccessCode": values.get("AccessCode"), "Paragraph": values.get("Paragraph"),
+            "AccessGroup": values.get("AccessGroup"),
+            "ResponsibleEnterpriseRecno": values.get("ResponsibleEnterpriseRecno") or None,
+            "ExternalId": {"Id": values.get("ExternalId"), "Type": values.get("ExternalIdType")}
+            if values.get("ExternalId") else None,
+            "ArchiveCodes": [{"ArchiveType": values[f"ArchiveType{i}"], "ArchiveCode": values.get(f"ArchiveCode{i}"),
+                              "Sort": i, "IsManualText": values[f"ArchiveType{i}"] == "FNR"}
+                             for i in (1, 2, 3) if values.get(f"ArchiveType{i}")],
+            "Contacts": [{"Role": "Sakspart", "ReferenceNumber": line.strip(), "IsUnofficial": "IsUnofficial" in values}
+                         for line in values.get("Contacts", "").splitlines() if line.strip()],
+        }
+        try:
+            case = await run_in_threadpool(self._run, lambda s: s.create_case(parameter, self.clock()))
+        except Refused as refused:
+            return await run_in_threadpool(self._case_form, request, values, refused.problems, 422)
+        request.session["message"] = {"text": f"Sak {case.case_number} er opprettet"}
+        return RedirectResponse(f"/saker/{case.recno}", status_code=303)
+
+    def _case_context(self, recno: int) -> dict[str, Any] | None:
+        def load(s: ArchiveService) -> dict[str, Any] | None:
+            case = s.s.get(db.Case, recno)
+            if case is None:
+                return None
+            references = [c.reference_number for c in case.contacts]
+            names = {p.personal_id_number: f"{p.first_name} {p.last_name}" for p in s.s.scalars(
+                select(db.Person).where(db.Person.personal_id_number.in_(references)))}
+            names |= {e.enterprise_number: e.name for e in s.s.scalars(
+                select(db.Enterprise).where(db.Enterprise.enterprise_number.in_(references)))}
+            status = s.s.get(db.Code, ("Saksstatus", case.status))
+            _ = (case.archive_codes, case.documents, case.responsible)
+            return {"case": case, "names": names, "status_text": status.description if status else case.status,
+                    "codes": self._codes(s)}
+        return self._run(load)
+
+    def _not_found(self, request: Request) -> Response:
+        return self.page(request, "error.html", 404, heading="Fant ikke saken", text="Saken finnes ikke.")
+
+    async def case_page(self, request: Request, recno: int) -> Response:
+        if not self.user(request):
+            return self.to_login(request)
+        context = await run_in_threadpool(self._case_context, recno)
+        if context is None:
+            return self._not_found(request)
+        return self.page(request, "case.html", message=request.session.pop("message", None), **context)
+
+    async def new_document_form(self, request: Request, recno: int) -> Response:
+        if not self.user(request):
+            return self.to_login(request)
+        context = await run_in_threadpool(self._case_context, recno)
+        if context is None:
+            return self._not_found(request)
+        return self.page(request, "new_document.html", values={}, problems=[], **context)
+
+    async def new_document(self, request: Request, recno: int) -> Response:
+        if not self.user(request):
+            return self.to_login(request)
+        context = await run_in_threadpool(self._case_context, recno)
+        if context is None:
+            return self._not_found(request)
+        form = await request.form()
+        values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+        files = []
+        for upload in form.getlist("Files"):
+            if hasattr(upload, "read") and upload.filename:
+                stem, _, suffix = upload.filename.rpartition(".")
+                files.append({"Title": stem or suffix, "Format": suffix.lower() if stem else "bin",
+                              "Base64Data": base64.b64encode(await upload.read()).decode()})
+        contact = values.get("Contact", "").strip()
+        role = "Avsender" if values.get("Category") == "Dokument inn" else "Mottaker"
+        parameter = {
+            "CaseNumber": context["case"].case_number, "Title": values.get("Title"),
+            "UnofficialTitle": values.get("UnofficialTitle"), "Category": values.get("Category"),
+            "DocumentDate": values.get("DocumentDate"), "AccessCode": values.get("AccessCode"),
+            "Paragraph": values.get("Paragraph"), "Files": files,
+            "Contacts": [{"Role": role, "ReferenceNumber": contact, "IsUnofficial": len(contact) == 11}]
+            if contact else [],
+        }
+        try:
+            document = await run_in_threadpool(self._run, lambda s: s.create_document(parameter, self.clock()))
+        except Refused as refused:
+            return self.page(request, "new_document.html", 422, values=values, problems=refused.problems, **context)
+        request.session["message"] = {"text": "Journalpost", "number": document.document_number}
+        return RedirectResponse(f"/saker/{recno}", status_code=303)
+
+    async def search(self, request: Request, saksnummer: str = "", tittel: str = "", ekstern_id: str = "",
+                     sakspart: str = "", sakstype: str = "") -> Response:
+        if not self.user(request):
+            return self.to_login(request)
+        q = {"saksnummer": saksnummer, "tittel": tittel, "ekstern_id": ekstern_id, "sakspart": sakspart,
+             "sakstype": sakstype}
+        searched = any(q.values())
+
+        def run(s: ArchiveService) -> tuple:
+            found = s.find_cases({"CaseNumber": saksnummer, "Title": tittel, "ExternalId": ekstern_id,
+                                  "ContactReferenceNumber": sakspart, "CaseType": sakstype,
+                                  "MaxReturnedCases": 100}) if searched else ([], 0)
+            return found, self._codes(s)
+        (cases, total), codes = await run_in_threadpool(self._run, run)
+        return self.page(request, "search.html", q=q, searched=searched, cases=cases, total=total, codes=codes)

@@ -1,0 +1,61 @@
+"""Both back-ends against the real simulator: the same keywords give the same results."""
+
+from datetime import date
+
+import pytest
+
+from saksrobot.archive import ArchiveCode, CaseQuery, Category, ExternalId, FileAttachment, NewCase, NewJournalPost, Party
+from saksrobot.archive import open_archive
+from saksrobot.errors import BusinessError
+from saksrobot.settings import Backend, load_settings
+from saksrobot.simulators.archive.seed import DEMO_PERSONS
+
+
+P13 = "Offl. § 13 jf. fvl. § 13 (1) nr.1"
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def archives(sims):
+    settings = load_settings(archive={"base_url": sims.archive_url, "api_key": sims.api_key,
+                                      "password": sims.password, "retries": 0})
+    with open_archive(settings, Backend.API) as api, open_archive(settings, Backend.UI) as ui:
+        yield {"api": api, "ui": ui}
+
+
+@pytest.mark.parametrize("backend", ["api", "ui"])
+def test_create_find_and_file_give_the_same_case_through_both_back_ends(archives, backend, pupil_folder):
+    made = archives[backend].create_case(pupil_folder(f"agree-{backend}"))
+    assert made.created
+    via_api = archives["api"].get_case(made.case_number)
+    via_ui = archives["ui"].get_case(made.case_number)
+    assert via_api == via_ui
+    assert (via_api.case_type, via_api.access_code, via_api.paragraph, via_api.access_group) == (
+        "Elev", "13", P13, "Nordby skole")
+    assert [(c.archive_type, c.code) for c in via_api.archive_codes] == [("FNR", DEMO_PERSONS[0]),
+                                                                          ("FAGKLASSE PRINSIPP", "B31")]
+    document = archives[backend].create_journal_post(NewJournalPost(
+        case_number=made.case_number, title="Henvisning", category=Category.INCOMING, access_code="13",
+        paragraph=P13, document_date=date(2026, 11, 2),
+        files=(FileAttachment(title="henvisning", format="pdf", data=b"%PDF-1.4 test"),)))
+    assert document == f"{made.case_number}-1"
+
+
+@pytest.mark.parametrize("backend", ["api", "ui"])
+def test_create_is_idempotent_on_the_external_id(archives, backend, pupil_folder):
+    first = archives[backend].create_case(pupil_folder(f"twice-{backend}"))
+    again = archives[backend].create_case(pupil_folder(f"twice-{backend}"))
+    assert (again.case_number, again.created) == (first.case_number, False)
+    assert len(archives["api"].find_cases(CaseQuery(external_id=f"twice-{backend}"))) == 1
+
+
+@pytest.mark.parametrize("backend", ["api", "ui"])
+@pytest.mark.parametrize(("change", "reason"), [
+    ({"responsible_unit": "Kulturetaten"}, "Ukjent enhet «Kulturetaten»"),
+    ({"case_type": "Byggesøknad"}, "Byggesøknad"),
+    ({"paragraph": None}, "Hjemmel"),
+])
+def test_refusals_are_business_errors_with_the_same_reason(archives, backend, change, reason, pupil_folder):
+    case = pupil_folder(f"bad-{backend}-{reason}").model_copy(update=change)
+    with pytest.raises(BusinessError, match=reason):
+        archives[backend].create_case(case)

@@ -116,6 +116,7 @@ Suite Teardown      Close Archive
 
 *** Tasks ***
 {title}
+    [Documentation]    One line on what this task achieves for archive staff.
     Log    Write the process as business-level keywords.
 """
 

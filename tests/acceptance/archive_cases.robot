@@ -48,6 +48,7 @@ Robot Survives Latency And Server Errors
     ${ui}=    Run Archive Cases    backend=ui    retries=6
     Run Should Have Succeeded    ${ui}
     Every Valid Request Should Be    ${ui}    Opprettet
+    Switch Off Faults
     Each Valid Request Should Have Exactly One Case
 
 Robot Reports What The Archive Could Not Do
@@ -56,6 +57,7 @@ Robot Reports What The Archive Could Not Do
     ${run}=    Run Archive Cases    backend=api    retries=1
     Run Should Have Failed    ${run}
     Every Valid Request Should Be    ${run}    Feilet
+    Switch Off Faults
     No Request Should Have A Case
 
 UI Robot Logs In Again When The Session Expires

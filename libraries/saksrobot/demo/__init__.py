@@ -47,14 +47,17 @@ def run_demo(settings: Settings, *, backend: str, console: Console) -> bool:
         return False
     rows = sheets.read_rows(result_sheet)
     _print_summary(console, rows)
-    console.print(f"Log:          {result.log_html}")
-    console.print(f"Result sheet: {result_sheet}")
+    console.print(f"Log:          {result.log_html}", soft_wrap=True)
+    console.print(f"Result sheet: {result_sheet}", soft_wrap=True)
     return result.succeeded
 
 
 def _print_summary(console: Console, rows: list[dict]) -> None:
     counts = Counter(r["Resultat"] for r in rows)
     console.print("Summary: " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+    created = [r["Saksnummer"] for r in rows if r["Resultat"] == "Opprettet"]
+    if created:
+        console.print(f"Cases created: {', '.join(created)}", soft_wrap=True)
     rejected = [r for r in rows if r["Resultat"] in ("Avvist", "Feilet")]
     if rejected:
         table = Table("Rad", "Id", "Resultat", "Årsak", title="Not created")

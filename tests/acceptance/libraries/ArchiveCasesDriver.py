@@ -27,6 +27,7 @@ from saksrobot.simulators import running_simulators
 from saksrobot.simulators.archive.seed import DEMO_ENTERPRISES, DEMO_PERSONS
 
 FNR = re.compile(r"(?<!\d)\d{11}(?!\d)")
+JS_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 LOG_STRINGS = re.compile(r'window\.output\["strings"\] = window\.output\["strings"\]\.concat\((\[.*?\])\);')
 
 
@@ -35,9 +36,9 @@ def _readable_text(file: Path) -> str:
     text = file.read_bytes().decode("utf-8", "replace")
     if file.suffix == ".html":
         for chunk in LOG_STRINGS.findall(text):
-            for item in json.loads(chunk):
-                text += "\n" + (item[1:] if item.startswith("*") else
-                                 zlib.decompress(base64.b64decode(item)).decode("utf-8", "replace"))
+            for item in JS_STRING.findall(chunk):
+                if not item.startswith("*"):  # "*..." is stored as it is, the rest zlib + base64
+                    text += "\n" + zlib.decompress(base64.b64decode(item)).decode("utf-8", "replace")
     return text
 
 
@@ -72,6 +73,11 @@ class ArchiveCasesDriver:
     def reset_archive(self) -> None:
         """Empty and re-seed the simulator's database, and switch all faults off."""
         self._sim("/_sim/reset")
+        self.switch_off_faults()
+
+    @keyword
+    def switch_off_faults(self) -> None:
+        """Faults off, so that the checks that follow read the archive reliably."""
         self._sim("/_sim/faults", {"latency_ms": 0, "error_rate": 0, "session_timeout_minutes": 0,
                                    "renamed_labels": {}})
 

@@ -31,7 +31,8 @@ docs: setup
 	$(BIN)/saksrobot docs --output docs/keywords
 
 lint: setup
-	$(BIN)/robocop check robots
+	$(BIN)/ruff check libraries tests benchmarks
+	$(BIN)/robocop check robots tests/acceptance
 
 bench: setup
 	$(BIN)/python benchmarks/case_creation.py

@@ -37,7 +37,8 @@ def _read_csv(path: Path) -> list[dict[str, Any]]:
         dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=";,\t")
     except csv.Error:
         dialect = csv.excel
-    return [{(k or "").strip(): v for k, v in row.items()} for row in csv.DictReader(text.splitlines(), dialect=dialect)]
+    reader = csv.DictReader(text.splitlines(), dialect=dialect)
+    return [{(k or "").strip(): v for k, v in row.items()} for row in reader]
 
 
 def _read_xlsx(path: Path) -> list[dict[str, Any]]:

@@ -1,19 +1,9 @@
 import pytest
 
 from saksrobot.archive import ArchiveCode, ExternalId, NewCase, Party
-from saksrobot.settings import load_settings
-from saksrobot.simulators import running_simulators
 from saksrobot.simulators.archive.seed import DEMO_PERSONS
 
 P13 = "Offl. § 13 jf. fvl. § 13 (1) nr.1"
-
-
-@pytest.fixture(scope="module")
-def sims(tmp_path_factory):
-    """The archive simulator on a free port with its own database, for one test module."""
-    db = tmp_path_factory.mktemp("sim") / "archive.db"
-    with running_simulators(load_settings(simulators={"archive_database_url": f"sqlite:///{db}"}), port=0) as s:
-        yield s
 
 
 def _pupil_folder(external_id: str) -> NewCase:

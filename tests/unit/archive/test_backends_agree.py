@@ -4,12 +4,17 @@ from datetime import date
 
 import pytest
 
-from saksrobot.archive import ArchiveCode, CaseQuery, Category, ExternalId, FileAttachment, NewCase, NewJournalPost, Party
-from saksrobot.archive import open_archive
+from saksrobot.archive import (
+    CaseChanges,
+    CaseQuery,
+    Category,
+    FileAttachment,
+    NewJournalPost,
+    open_archive,
+)
 from saksrobot.errors import BusinessError
 from saksrobot.settings import Backend, load_settings
 from saksrobot.simulators.archive.seed import DEMO_PERSONS
-
 
 P13 = "Offl. § 13 jf. fvl. § 13 (1) nr.1"
 pytestmark = pytest.mark.browser
@@ -39,6 +44,8 @@ def test_create_find_and_file_give_the_same_case_through_both_back_ends(archives
         paragraph=P13, document_date=date(2026, 11, 2),
         files=(FileAttachment(title="henvisning", format="pdf", data=b"%PDF-1.4 test"),)))
     assert document == f"{made.case_number}-1"
+    archives["api"].update_case(made.case_number, CaseChanges(status="AS"))
+    assert archives[backend].get_case(made.case_number).status == "Avsluttet av saksbehandler"
 
 
 @pytest.mark.parametrize("backend", ["api", "ui"])

@@ -9,7 +9,6 @@ from saksrobot.archive import open_archive
 from saksrobot.errors import ApplicationError
 from saksrobot.settings import Backend, load_settings
 
-
 pytestmark = pytest.mark.browser
 
 

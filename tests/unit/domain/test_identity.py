@@ -2,7 +2,15 @@ from datetime import date
 
 import pytest
 
-from saksrobot.domain import IdKind, InvalidIdentityNumber, is_valid_fnr, is_valid_kid, is_valid_orgnr, parse_fnr, synthetic_fnr
+from saksrobot.domain import (
+    IdKind,
+    InvalidIdentityNumber,
+    is_valid_fnr,
+    is_valid_kid,
+    is_valid_orgnr,
+    parse_fnr,
+    synthetic_fnr,
+)
 
 # Skatteetaten's public test list (see DOMAIN.md §3).
 VALID = {

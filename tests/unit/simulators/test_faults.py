@@ -39,7 +39,8 @@ def logged_in(sim) -> httpx.Client:
 def test_error_rate_one_answers_500_and_writes_nothing(sim):
     before = rpc(sim, "CaseService/GetCases").json()["TotalCount"]
     set_faults(sim, error_rate=1.0)
-    assert rpc(sim, "CaseService/CreateCase", Title="x", CaseType="Sak", ResponsibleEnterpriseRecno=1).status_code == 500
+    answer = rpc(sim, "CaseService/CreateCase", Title="x", CaseType="Sak", ResponsibleEnterpriseRecno=1)
+    assert answer.status_code == 500
     client = logged_in(sim)
     assert client.post("/saker/ny", data={"Title": "x"}).status_code == 500
     set_faults(sim, error_rate=0.0)

@@ -5,8 +5,6 @@ import re
 import httpx
 import pytest
 
-from saksrobot.settings import load_settings
-from saksrobot.simulators import running_simulators
 from saksrobot.simulators.archive.seed import DEMO_ENTERPRISES, DEMO_PERSONS
 
 PREFIX = "/Biz/v2/api/call/SI.Data.RPC/SI.Data.RPC"
@@ -14,10 +12,8 @@ P13 = "Offl. § 13 jf. fvl. § 13 (1) nr.1"
 
 
 @pytest.fixture(scope="module")
-def sim(tmp_path_factory):
-    db = tmp_path_factory.mktemp("sim") / "archive.db"
-    with running_simulators(load_settings(simulators={"archive_database_url": f"sqlite:///{db}"}), port=0) as s:
-        yield s
+def sim(sims):
+    return sims
 
 
 @pytest.fixture
@@ -124,7 +120,8 @@ def test_document_for_unknown_case_is_refused(call):
     assert answer["Successful"] is False and "Fant ikke sak" in answer["ErrorMessage"]
 
 
-@pytest.mark.parametrize("auth", [{}, {"headers": {"Authorization": "authkey wrong"}}, {"params": {"authkey": "wrong"}}])
+@pytest.mark.parametrize("auth", [{}, {"headers": {"Authorization": "authkey wrong"}},
+                                  {"params": {"authkey": "wrong"}}])
 def test_bad_or_missing_key_is_401(sim, auth):
     response = httpx.post(f"{sim.archive_url}{PREFIX}/SupportService/Ping", json={"parameter": {}}, **auth)
     assert response.status_code == 401
@@ -149,6 +146,7 @@ def test_contacts_and_code_tables(call):
     assert found[0]["Recno"] == person["Recno"] and found[0]["FirstName"] == "Test"
     assert call("ContactService/SynchronizeEnterprise", Name="Ny AS", EnterpriseNumber="955001303")["Successful"]
     assert call("ContactService/GetEnterprises", EnterpriseNumber="955001303")["Enterprises"][0]["Name"] == "Ny AS"
-    assert call("ContactService/SynchronizeEnterprise", Name="Feil AS", EnterpriseNumber="988077918")["Successful"] is False
+    refused = call("ContactService/SynchronizeEnterprise", Name="Feil AS", EnterpriseNumber="988077918")
+    assert refused["Successful"] is False
     codes = {r["Code"] for r in call("SupportService/GetCodeTableRows", CodeTableName="Tilgangskode")["Rows"]}
     assert {"U", "13"} <= codes

@@ -43,7 +43,8 @@ class Screen:
         if value is None and text is None:
             return
         field = self.field(label)
-        options: list[list[str]] = field.evaluate("s => [...s.options].map(o => [o.value, o.text.trim()])")
+        options: list[list[str]] = field.evaluate(
+            "s => [...s.options].map(o => [o.value, o.text.trim()])")
         for option_value, option_text in options:
             if (value is not None and option_value == value) or (
                     text is not None and option_text.casefold() == text.casefold()):
@@ -75,7 +76,8 @@ class Screen:
         pairs = self.page.locator("dl").first.evaluate(
             "dl => [...dl.querySelectorAll('dt')].map(dt => { const dd = dt.nextElementSibling;"
             " const time = dd && dd.querySelector('time[datetime]');"
-            " return [dt.textContent.trim(), time ? time.getAttribute('datetime') : (dd ? dd.textContent.trim() : '')]; })")
+            " const value = time ? time.getAttribute('datetime') : (dd ? dd.textContent.trim() : '');"
+            " return [dt.textContent.trim(), value]; })")
         return dict(pairs)
 
 

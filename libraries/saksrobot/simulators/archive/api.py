@@ -118,7 +118,10 @@ def _execute(sessions: Callable[[], Any], handler: Callable[[ArchiveService, dic
 
 def authorized(request: Request, api_key: str) -> bool:
     header = request.headers.get("authorization", "")
-    given = header[len("authkey "):] if header.lower().startswith("authkey ") else request.query_params.get("authkey", "")
+    if header.lower().startswith("authkey "):
+        given = header[len("authkey "):]
+    else:
+        given = request.query_params.get("authkey", "")
     return secrets.compare_digest(given.encode(), api_key.encode())
 
 

@@ -21,6 +21,7 @@ from playwright.sync_api import sync_playwright
 
 from saksrobot import browser
 from saksrobot.archive import ExternalId, NewCase, open_archive
+from saksrobot.archive.ui import UiArchive
 from saksrobot.settings import Backend, load_settings
 from saksrobot.simulators import running_simulators
 
@@ -30,9 +31,8 @@ def new_case(n: int, kind: str) -> NewCase:
                    external_id=ExternalId(id=f"bench-{kind}-{n}"))
 
 
-def bare_playwright(base_url: str, password: str, settings):
+def bare_playwright(pw, base_url: str, password: str, settings):
     """A minimal hand-written Playwright script: log in once, then fill and save the form."""
-    pw = sync_playwright().start()
     chromium = browser.launch(pw, settings.browser)
     context = chromium.new_context(base_url=base_url)
     page = context.new_page()
@@ -57,11 +57,7 @@ def bare_playwright(base_url: str, password: str, settings):
         ctx.close()
         return number
 
-    def close() -> None:
-        chromium.close()
-        pw.stop()
-
-    return create, close
+    return create, chromium.close
 
 
 def timed(fn, *args) -> float:
@@ -79,8 +75,9 @@ def main() -> None:
         with running_simulators(settings, port=0) as sims:
             robot_settings = load_settings(archive={"base_url": sims.archive_url, "api_key": sims.api_key,
                                                     "password": sims.password})
-            ui = open_archive(robot_settings, Backend.UI)
-            bare, close_bare = bare_playwright(sims.archive_url, sims.password, robot_settings)
+            pw = sync_playwright().start()
+            ui = UiArchive(robot_settings, playwright=pw)
+            bare, close_bare = bare_playwright(pw, sims.archive_url, sims.password, robot_settings)
             api = open_archive(robot_settings, Backend.API)
             ui.create_case(new_case(0, "warmup-ui"))  # log in and warm up both browsers
             bare(0)
@@ -90,6 +87,7 @@ def main() -> None:
                 bare_times.append(timed(bare, n))
                 api_times.append(timed(api.create_case, new_case(n, "api")))
             ui.close(), close_bare(), api.close()
+            pw.stop()
     ui_med, bare_med, api_med = (statistics.median(t) * 1000 for t in (ui_times, bare_times, api_times))
     print(f"cases per variant:            {args.cases}")
     print(f"ui back-end, median per case: {ui_med:.1f} ms")

@@ -64,7 +64,9 @@ def test_latency_is_added(sim):
 
 def test_renamed_label_shows_in_the_form(sim):
     client = logged_in(sim)
-    assert ">Offentlig tittel<" in client.get("/saker/ny").text
+    form = client.get("/saker/ny").text
+    assert ">Offentlig tittel<" in form
+    assert '<option value="U" selected>' in form  # open (ugradert) unless the user chooses otherwise
     set_faults(sim, renamed_labels={"Offentlig tittel": "Sakstittel"})
     page = client.get("/saker/ny").text
     assert ">Sakstittel<" in page and ">Offentlig tittel<" not in page

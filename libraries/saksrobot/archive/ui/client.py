@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from playwright.sync_api import BrowserContext, Page, sync_playwright
+from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from saksrobot import browser
@@ -34,7 +34,8 @@ MIME = {"pdf": "application/pdf", "xml": "application/xml", "txt": "text/plain"}
 class UiArchive(Archive):
     """The archive through its web pages, as a person would use it."""
 
-    def __init__(self, settings: Settings, artifacts_dir: Path | None = None) -> None:
+    def __init__(self, settings: Settings, artifacts_dir: Path | None = None,
+                 playwright: Playwright | None = None) -> None:
         super().__init__(settings)
         password = settings.archive.password
         if password is None:
@@ -42,11 +43,13 @@ class UiArchive(Archive):
         self._settings, self._password = settings, password
         self._labels = settings.archive.labels
         self._artifacts = artifacts_dir
-        self._playwright = sync_playwright().start()
+        # Playwright's sync API allows one driver per thread: share the caller's when given.
+        self._own_playwright = playwright is None
+        self._playwright = playwright or sync_playwright().start()
         try:
             self._browser = browser.launch(self._playwright, settings.browser)
         except BaseException:
-            self._playwright.stop()
+            self._stop_playwright()
             raise
         self._storage_state: Any = None
 
@@ -89,27 +92,19 @@ class UiArchive(Archive):
 
     def _open(self, page: Page, path: str) -> None:
         """Go to ``path``, logging in first when the archive asks for it."""
-        page.goto(path)
+        response = page.goto(path)
         login = LoginPage(page, self._labels)
         if login.is_shown():
             log.info("Logging in to the archive")
             login.log_in(self._settings.archive.username, self._password.get_secret_value())
             self._storage_state = page.context.storage_state()
-            if not page.url.endswith(path):
-                page.goto(path)
-        self._check_status(page)
-
-    @staticmethod
-    def _check_status(page: Page) -> None:
-        heading = page.locator("h1").first
-        if heading.count() and heading.inner_text().strip() == "Intern serverfeil":
-            raise ApplicationError("Arkivet svarte med feil (Intern serverfeil)", code="server_error")
+            response = None if page.url.endswith(path) else page.goto(path)
+        if response is not None and response.status >= 500:
+            raise ApplicationError(f"Arkivet svarte med feil (HTTP {response.status})", code="server_error")
 
     def _on_screen(self, operation: str, work: Callable[[Page], T]) -> T:
         with self._page(operation) as page:
-            result = work(page)
-            self._storage_state = page.context.storage_state()
-            return result
+            return work(page)
 
     # -- operations ---------------------------------------------------------------------------
     def _find_cases(self, query: CaseQuery) -> list[Case]:
@@ -208,11 +203,15 @@ class UiArchive(Archive):
 
         return self._on_screen("ny journalpost", fill_in)
 
+    def _stop_playwright(self) -> None:
+        if self._own_playwright:
+            self._playwright.stop()
+
     def close(self) -> None:
         try:
             self._browser.close()
         finally:
-            self._playwright.stop()
+            self._stop_playwright()
 
 
 

@@ -16,6 +16,19 @@ from playwright.sync_api import Locator, Page, Response
 from saksrobot.errors import ApplicationError, BusinessError
 
 
+# Selects the option with this value (or, case-insensitively, this text) and fires the events a
+# person's choice fires; answers whether such an option exists. One round trip to the browser.
+_SELECT_OPTION = """(select, [value, text]) => {
+  const option = [...select.options].find(o => value !== null ? o.value === value
+      : o.text.trim().toLowerCase() === text.toLowerCase());
+  if (!option) return false;
+  select.value = option.value;
+  select.dispatchEvent(new Event("input", {bubbles: true}));
+  select.dispatchEvent(new Event("change", {bubbles: true}));
+  return true;
+}"""
+
+
 class Screen:
     """Base of the page objects: label look-up and the checks every screen shares."""
 
@@ -23,15 +36,18 @@ class Screen:
 
     def __init__(self, page: Page, labels: Mapping[str, str]) -> None:
         self.page, self._labels = page, labels
+        self._shown: set[str] | None = None
 
     def field(self, label: str) -> Locator:
         shown = self._labels.get(label, label)
-        locator = self.page.get_by_label(shown, exact=True)
-        if locator.count() == 0:
+        if self._shown is None:  # one look at the screen's labels instead of one per field
+            self._shown = set(self.page.evaluate(
+                "[...document.querySelectorAll('label')].map(l => l.textContent.trim())"))
+        if shown not in self._shown:
             raise ApplicationError(
                 f"Fant ikke feltet «{shown}» på skjermbildet «{self.name}». Er skjermbildet endret? "
                 "Oppdater innstillingen archive.labels.", code="screen_changed")
-        return locator
+        return self.page.get_by_label(shown, exact=True)
 
     def fill(self, label: str, value: str | None) -> None:
         if value:
@@ -42,25 +58,19 @@ class Screen:
         """Choose an option by value or by visible text; an unknown one is a business error."""
         if value is None and text is None:
             return
-        field = self.field(label)
-        options: list[list[str]] = field.evaluate(
-            "s => [...s.options].map(o => [o.value, o.text.trim()])")
-        for option_value, option_text in options:
-            if (value is not None and option_value == value) or (
-                    text is not None and option_text.casefold() == text.casefold()):
-                field.select_option(value=option_value)
-                return
-        raise BusinessError(f"{unknown} «{value if value is not None else text}»", code="unknown_code")
+        chosen = self.field(label).evaluate(_SELECT_OPTION, [value, text])
+        if not chosen:
+            raise BusinessError(f"{unknown} «{value if value is not None else text}»", code="unknown_code")
 
-    def submit(self, button: str) -> Response:
-        """Click ``button`` and return the answer to the form post; 5xx is an application error."""
-        with self.page.expect_response(lambda r: r.request.method == "POST") as answer:
+    def submit(self, button: str) -> Response | None:
+        """Click ``button`` and wait for the page the form post leads to (after redirects);
+        an HTTP 5xx answer is an application error."""
+        with self.page.expect_navigation() as navigation:
             self.page.get_by_role("button", name=button, exact=True).click()
-        response = answer.value
-        if response.status >= 500:
+        response = navigation.value
+        if response is not None and response.status >= 500:
             raise ApplicationError(f"Arkivet svarte med feil (HTTP {response.status}) på «{self.name}»",
                                    code="server_error")
-        self.page.wait_for_load_state()
         return response
 
     def check_still_logged_in(self) -> None:
@@ -102,14 +112,13 @@ class NewCasePage(Screen):
 
     def save(self) -> int:
         """Save the form; return the new case's recno or raise the form's errors."""
-        response = self.submit("Lagre sak")
+        self.submit("Lagre sak")
+        if match := re.search(r"/saker/(\d+)$", self.page.url):
+            return int(match.group(1))
         self.check_still_logged_in()
-        if response.status == 422 or self.form_errors():
-            raise BusinessError("; ".join(self.form_errors()) or "Arkivet avviste saken", code="archive_refused")
-        match = re.search(r"/saker/(\d+)$", self.page.url)
-        if not match:
-            raise ApplicationError(f"Uventet side etter lagring: {self.page.url}", code="unexpected_response")
-        return int(match.group(1))
+        if errors := self.form_errors():
+            raise BusinessError("; ".join(errors), code="archive_refused")
+        raise ApplicationError(f"Uventet side etter lagring: {self.page.url}", code="unexpected_response")
 
 
 class CasePage(Screen):
@@ -139,12 +148,14 @@ class NewJournalPostPage(Screen):
         return f"/saker/{recno}/journalposter/ny"
 
     def save(self) -> str:
-        response = self.submit("Lagre journalpost")
+        """Save the form; return the new document number or raise the form's errors."""
+        self.submit("Lagre journalpost")
+        if re.search(r"/saker/\d+$", self.page.url):
+            return self.page.get_by_test_id("dokumentnummer").inner_text().strip()
         self.check_still_logged_in()
-        if response.status == 422 or self.form_errors():
-            raise BusinessError("; ".join(self.form_errors()) or "Arkivet avviste journalposten",
-                                code="archive_refused")
-        return self.page.get_by_test_id("dokumentnummer").inner_text().strip()
+        if errors := self.form_errors():
+            raise BusinessError("; ".join(errors), code="archive_refused")
+        raise ApplicationError(f"Uventet side etter lagring: {self.page.url}", code="unexpected_response")
 
 
 class SearchPage(Screen):
@@ -157,6 +168,6 @@ class SearchPage(Screen):
 
     def hits(self) -> list[int]:
         """The recnos of the hits on a result page, in order."""
-        hrefs = self.page.get_by_test_id("treff").get_by_role("link").evaluate_all(
-            "links => links.map(a => a.getAttribute('href'))")
+        hrefs = self.page.evaluate(
+            "[...document.querySelectorAll('[data-testid=treff] a')].map(a => a.getAttribute('href'))")
         return [int(m.group(1)) for h in hrefs if (m := re.search(r"/saker/(\d+)", h or ""))]

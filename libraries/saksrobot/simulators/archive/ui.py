@@ -115,7 +115,7 @@ class Ui:
     async def new_case_form(self, request: Request) -> Response:
         if not self.user(request):
             return self.to_login(request)
-        return await run_in_threadpool(self._case_form, request, {}, [])
+        return await run_in_threadpool(self._case_form, request, {"AccessCode": "U"}, [])
 
     async def new_case(self, request: Request) -> Response:
         if not self.user(request):
@@ -175,7 +175,7 @@ class Ui:
         context = await run_in_threadpool(self._case_context, recno)
         if context is None:
             return self._not_found(request)
-        return self.page(request, "new_document.html", values={}, problems=[], **context)
+        return self.page(request, "new_document.html", values={"AccessCode": "U"}, problems=[], **context)
 
     async def new_document(self, request: Request, recno: int) -> Response:
         if not self.user(request):

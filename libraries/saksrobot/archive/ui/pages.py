@@ -15,7 +15,6 @@ from playwright.sync_api import Locator, Page, Response
 
 from saksrobot.errors import ApplicationError, BusinessError
 
-
 # Selects the option with this value (or, case-insensitively, this text) and fires the events a
 # person's choice fires; answers whether such an option exists. One round trip to the browser.
 _SELECT_OPTION = """(select, [value, text]) => {

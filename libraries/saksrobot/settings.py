@@ -16,6 +16,7 @@ Secrets are ``SecretStr`` and never read from ``config/``. Load the settings onc
 from __future__ import annotations
 
 import os
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,47 @@ class DatabaseSettings(_Section):
     url: str = "sqlite:///var/saksrobot.db"
 
 
+class WorkItemSettings(_Section):
+    """The durable queue between a source and a robot."""
+
+    lease_minutes: float = Field(10, gt=0)  # a consumer that dies frees its item after this long
+    max_attempts: int = Field(3, ge=1, le=20)  # application errors, in all, before ``failed``
+    backoff_seconds: float = Field(60, ge=0)  # doubled for each attempt
+
+
+class Baseline(_Section):
+    """A nullpunktsmåling of one process: how long the manual work took, from a date on."""
+
+    version: str
+    valid_from: date
+    manual_minutes: float = Field(gt=0)
+    saving_share: float = Field(1.0, ge=0, le=1)
+    followup_minutes: float = Field(0, ge=0)
+    planned_items_per_year: int = Field(0, ge=0)
+    gevinstansvarlig: str = ""
+
+
+class Rate(_Section):
+    """Dated constants for money and årsverk, with their source."""
+
+    valid_from: date
+    hours_per_arsverk: float = Field(1695, gt=0)
+    hourly_cost_nok: float = Field(gt=0)
+    source: str
+
+
+class GevinstSettings(_Section):
+    """Baselines per process (versioned by date) and the dated rates table."""
+
+    baselines: dict[str, list[Baseline]] = {}
+    rates: list[Rate] = []
+
+    def baseline(self, process: str, on: date) -> Baseline | None:
+        """The baseline of ``process`` in force on ``on``: the latest one valid from that day or before."""
+        valid = [b for b in self.baselines.get(process, []) if b.valid_from <= on]
+        return max(valid, key=lambda b: b.valid_from) if valid else None
+
+
 class LoggingSettings(_Section):
     level: str = "INFO"
 
@@ -133,6 +175,8 @@ class Settings(BaseSettings):
     browser: BrowserSettings = BrowserSettings()
     simulators: SimulatorSettings = SimulatorSettings()
     identity: IdentitySettings = IdentitySettings()
+    workitems: WorkItemSettings = WorkItemSettings()
+    gevinst: GevinstSettings = GevinstSettings()
     logging: LoggingSettings = LoggingSettings()
 
     @classmethod

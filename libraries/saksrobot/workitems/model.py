@@ -1,0 +1,54 @@
+"""The work-item table and its states. Times are naive UTC (the same on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from saksrobot.database import Base
+
+
+class State(StrEnum):
+    PENDING = "pending"          # waiting (possibly until ``not_before``)
+    IN_PROGRESS = "in_progress"  # reserved by a consumer until ``lease_expires``
+    DONE = "done"                # finished; ``result`` holds target references (case number ...)
+    MANUAL = "manual"            # handed to archive staff with a reason
+    FAILED = "failed"            # application errors on every attempt
+    RESOLVED = "resolved"        # a manual item that archive staff handled by hand
+
+
+class WorkItem(Base):
+    """One unit of work of one process, unique by its business key."""
+
+    __tablename__ = "work_items"
+    __table_args__ = (
+        UniqueConstraint("process", "key", name="uq_work_items_process_key"),
+        Index("ix_work_items_next", "process", "state", "priority", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(20), default=State.PENDING)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    files: Mapped[list[str]] = mapped_column(JSON, default=list)
+    priority: Mapped[int] = mapped_column(default=0)
+    not_before: Mapped[datetime] = mapped_column(DateTime())
+    attempts: Mapped[int] = mapped_column(default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_expires: Mapped[datetime | None] = mapped_column(DateTime())
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reason_code: Mapped[str | None] = mapped_column(String(100))
+    reason_text: Mapped[str | None] = mapped_column(Text)
+    run_id: Mapped[str | None] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    updated_at: Mapped[datetime] = mapped_column(DateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime())
+    resolved_by: Mapped[str | None] = mapped_column(String(100))
+
+    def __repr__(self) -> str:  # payloads may hold personal data: never in a repr
+        return f"WorkItem({self.id}, {self.process}/{self.key}, {self.state})"

@@ -1,0 +1,179 @@
+"""The durable work-item queue: idempotent adds, leased reservations, outcomes with retry.
+
+One code path for SQLite and PostgreSQL: a reservation is a conditional ``UPDATE`` of one
+candidate row (``WHERE id = ? AND <still free>``); the database guarantees that only one
+consumer's update matches, whatever the number of processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from saksrobot.errors import ApplicationError, SaksrobotError
+from saksrobot.privacy import mask
+from saksrobot.workitems.model import State, WorkItem
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class LeaseLost(ApplicationError):
+    """The item's lease expired and another consumer may have it; this outcome was not recorded."""
+
+    code = "lease_lost"
+
+
+class NoSuchItem(SaksrobotError):
+    code = "no_such_item"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How application errors are retried: ``max_attempts`` in all, back-off doubling from ``backoff``."""
+
+    max_attempts: int = 3
+    backoff: timedelta = timedelta(seconds=30)
+
+    def delay(self, attempt: int) -> timedelta:
+        return self.backoff * 2 ** max(attempt - 1, 0)
+
+
+class WorkItemStore:
+    """Work items of all processes in one database."""
+
+    def __init__(self, engine: Engine, *, lease: timedelta = timedelta(minutes=10),
+                 retry: RetryPolicy = RetryPolicy(), owner: str | None = None) -> None:
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.lease, self.retry = lease, retry
+        self.owner = owner or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+
+    # -- producer ------------------------------------------------------------------------------
+    def add(self, process: str, key: str, payload: dict[str, Any] | None = None, *, priority: int = 0,
+            not_before: datetime | None = None, files: Sequence[str] = ()) -> tuple[WorkItem, bool]:
+        """Add an item unless one with this (process, key) exists; return it and whether it is new."""
+        now = utcnow()
+        with self._sessions() as s:
+            existing = s.scalar(select(WorkItem).where(WorkItem.process == process, WorkItem.key == key))
+            if existing is not None:
+                return existing, False
+            item = WorkItem(process=process, key=key, payload=payload or {}, files=list(files), priority=priority,
+                            not_before=not_before or now, state=State.PENDING, attempts=0, result={},
+                            created_at=now, updated_at=now)
+            s.add(item)
+            try:
+                s.commit()
+            except IntegrityError:  # another producer added it at the same moment
+                s.rollback()
+                return s.scalars(select(WorkItem).where(WorkItem.process == process, WorkItem.key == key)).one(), False
+            return item, True
+
+    # -- consumer ------------------------------------------------------------------------------
+    def reserve(self, process: str, run_id: str | None = None) -> WorkItem | None:
+        """Lease the next item of ``process`` (highest priority, oldest first), or ``None``.
+
+        Free items are pending ones whose ``not_before`` has passed, and reserved ones whose
+        lease has expired (their consumer died): those are processed again.
+        """
+        now = utcnow()
+        free = or_(and_(WorkItem.state == State.PENDING, WorkItem.not_before <= now),
+                   and_(WorkItem.state == State.IN_PROGRESS, WorkItem.lease_expires < now))
+        with self._sessions() as s:
+            for _ in range(20):
+                candidates = s.scalars(select(WorkItem.id).where(WorkItem.process == process, free)
+                                       .order_by(WorkItem.priority.desc(), WorkItem.id).limit(5)).all()
+                if not candidates:
+                    return None
+                for item_id in candidates:
+                    taken = s.execute(update(WorkItem).where(WorkItem.id == item_id, free).values(
+                        state=State.IN_PROGRESS, lease_owner=self.owner, lease_expires=now + self.lease,
+                        attempts=WorkItem.attempts + 1, run_id=run_id, updated_at=now))
+                    s.commit()
+                    if taken.rowcount == 1:
+                        return s.get(WorkItem, item_id, populate_existing=True)
+        return None
+
+    def _finish(self, item: WorkItem, **values: Any) -> WorkItem:
+        with self._sessions() as s:
+            done = s.execute(update(WorkItem).where(
+                WorkItem.id == item.id, WorkItem.state == State.IN_PROGRESS, WorkItem.lease_owner == self.owner,
+            ).values(lease_owner=None, lease_expires=None, updated_at=utcnow(), **values))
+            s.commit()
+            if done.rowcount != 1:
+                raise LeaseLost(f"Work item {item.id} is no longer reserved by this consumer")
+            return s.get(WorkItem, item.id, populate_existing=True)
+
+    def complete(self, item: WorkItem, result: dict[str, Any] | None = None) -> WorkItem:
+        """Mark done with target references, e.g. ``{"case_number": "26/00012"}``."""
+        return self._finish(item, state=State.DONE, result=result or {}, reason_code=None, reason_text=None,
+                            finished_at=utcnow())
+
+    def hand_over(self, item: WorkItem, reason_code: str, reason_text: str) -> WorkItem:
+        """Business error: to manual handling by archive staff, with a reason. Never retried."""
+        return self._finish(item, state=State.MANUAL, reason_code=reason_code, reason_text=mask(reason_text),
+                            finished_at=utcnow())
+
+    def fail(self, item: WorkItem, reason_code: str, reason_text: str) -> WorkItem:
+        """Application error: back to pending after a back-off, or ``failed`` after the last attempt."""
+        if item.attempts >= self.retry.max_attempts:
+            return self._finish(item, state=State.FAILED, reason_code=reason_code, reason_text=mask(reason_text),
+                                finished_at=utcnow())
+        return self._finish(item, state=State.PENDING, reason_code=reason_code, reason_text=mask(reason_text),
+                            not_before=utcnow() + self.retry.delay(item.attempts))
+
+    # -- archive staff and operators -----------------------------------------------------------
+    def get(self, item_id: int) -> WorkItem:
+        with self._sessions() as s:
+            item = s.get(WorkItem, item_id)
+            if item is None:
+                raise NoSuchItem(f"No work item {item_id}")
+            return item
+
+    def find(self, process: str | None = None, states: Iterable[State] = (), limit: int = 200) -> list[WorkItem]:
+        query = select(WorkItem).order_by(WorkItem.id.desc()).limit(limit)
+        if process:
+            query = query.where(WorkItem.process == process)
+        if states := list(states):
+            query = query.where(WorkItem.state.in_(states))
+        with self._sessions() as s:
+            return list(s.scalars(query))
+
+    def _move(self, item_id: int, allowed: Iterable[State], **values: Any) -> WorkItem:
+        with self._sessions() as s:
+            moved = s.execute(update(WorkItem).where(WorkItem.id == item_id, WorkItem.state.in_(list(allowed)))
+                              .values(updated_at=utcnow(), **values))
+            s.commit()
+            item = s.get(WorkItem, item_id)
+            if item is None:
+                raise NoSuchItem(f"No work item {item_id}")
+            if moved.rowcount != 1:
+                raise NoSuchItem(f"Work item {item_id} is {item.state}; allowed: {', '.join(allowed)}")
+            return item
+
+    def retry_failed(self, item_id: int) -> WorkItem:
+        """A failed item goes back to pending with a fresh count of attempts."""
+        return self._move(item_id, [State.FAILED], state=State.PENDING, attempts=0, not_before=utcnow(),
+                          finished_at=None)
+
+    def requeue(self, item_id: int) -> WorkItem:
+        """A manual (or failed) item goes back to the robot, e.g. after the source data was fixed."""
+        return self._move(item_id, [State.MANUAL, State.FAILED], state=State.PENDING, attempts=0,
+                          not_before=utcnow(), finished_at=None)
+
+    def resolve(self, item_id: int, by: str, note: str | None = None) -> WorkItem:
+        """Archive staff handled a manual item by hand: who and when are recorded."""
+        return self._move(item_id, [State.MANUAL], state=State.RESOLVED, resolved_by=by,
+                          reason_text=mask(note) if note else WorkItem.reason_text, finished_at=utcnow())

@@ -1,0 +1,125 @@
+import multiprocessing
+from datetime import timedelta
+
+import pytest
+
+from saksrobot.database import make_engine
+from saksrobot.workitems import LeaseLost, NoSuchItem, RetryPolicy, State, WorkItemStore, utcnow
+
+
+@pytest.fixture
+def store(database_url):
+    return WorkItemStore(make_engine(database_url), lease=timedelta(minutes=5),
+                         retry=RetryPolicy(max_attempts=3, backoff=timedelta(0)))
+
+
+def test_add_is_idempotent_by_process_and_key(store):
+    first, new = store.add("archive_cases", "REQ-1", {"title": "A"})
+    again, new_again = store.add("archive_cases", "REQ-1", {"title": "changed"})
+    other, _ = store.add("invoices", "REQ-1")
+    assert new and not new_again and again.id == first.id and again.payload == {"title": "A"}
+    assert other.id != first.id
+
+
+def test_reserve_by_priority_then_age_and_not_before(store):
+    store.add("p", "low")
+    store.add("p", "high", priority=5)
+    store.add("p", "later", priority=9, not_before=utcnow() + timedelta(hours=1))
+    assert [store.reserve("p").key, store.reserve("p").key, store.reserve("p")] == ["high", "low", None]
+
+
+def test_complete_records_the_target_references(store):
+    store.add("p", "k")
+    item = store.reserve("p", run_id="run-1")
+    assert (item.state, item.attempts, item.run_id) == (State.IN_PROGRESS, 1, "run-1")
+    done = store.complete(item, {"case_number": "26/00012"})
+    assert (done.state, done.result, done.lease_owner) == (State.DONE, {"case_number": "26/00012"}, None)
+    assert store.reserve("p") is None
+
+
+def test_business_error_goes_to_manual_at_once_masked(store):
+    store.add("p", "k")
+    item = store.hand_over(store.reserve("p"), "invalid_fnr", "Ugyldig fødselsnummer 03851550151")
+    assert (item.state, item.reason_code, item.attempts) == (State.MANUAL, "invalid_fnr", 1)
+    assert "03851550151" not in item.reason_text
+    assert store.reserve("p") is None
+
+
+def test_application_error_retries_with_backoff_then_fails(database_url):
+    engine = make_engine(database_url)
+    patient = WorkItemStore(engine, retry=RetryPolicy(max_attempts=3, backoff=timedelta(hours=1)))
+    patient.add("p", "k")
+    item = patient.fail(patient.reserve("p"), "server_error", "HTTP 500")
+    assert item.state == State.PENDING and item.not_before > utcnow() + timedelta(minutes=59)
+    assert patient.reserve("p") is None  # not before the back-off has passed
+
+
+def test_the_last_attempt_fails_for_good(store):
+    store.add("p", "k")
+    outcomes = [store.fail(store.reserve("p"), "server_error", "HTTP 500") for _ in range(3)]
+    assert [(o.state, o.attempts) for o in outcomes] == [
+        (State.PENDING, 1), (State.PENDING, 2), (State.FAILED, 3)]
+    assert store.reserve("p") is None
+
+
+def test_an_expired_lease_frees_the_item_and_the_late_consumer_cannot_finish_it(database_url):
+    engine = make_engine(database_url)
+    dying = WorkItemStore(engine, lease=timedelta(seconds=-1))  # leases that are already over
+    dying.add("p", "k")
+    lost = dying.reserve("p")
+    other = WorkItemStore(engine)
+    again = other.reserve("p")
+    assert again.id == lost.id and again.attempts == 2
+    with pytest.raises(LeaseLost):
+        dying.complete(lost, {"case_number": "x"})
+    assert other.complete(again, {"case_number": "26/00001"}).state == State.DONE
+
+
+def test_staff_commands(store):
+    for key in ("a", "b", "c"):
+        store.add("p", key)
+    manual = store.hand_over(store.reserve("p"), "unknown_unit", "Ukjent enhet")
+    resolved = store.resolve(manual.id, by="anne.arkivar", note="Opprettet for hånd som 26/00099")
+    assert (resolved.state, resolved.resolved_by) == (State.RESOLVED, "anne.arkivar") and resolved.finished_at
+    with pytest.raises(NoSuchItem):
+        store.resolve(manual.id, by="x")  # only manual items can be resolved
+    failed = store.reserve("p")
+    for _ in range(3):
+        failed = store.fail(failed, "server_error", "down")
+        failed = store.reserve("p") if failed.state == State.PENDING else failed
+    assert failed.state == State.FAILED
+    retried = store.retry_failed(failed.id)
+    assert (retried.state, retried.attempts) == (State.PENDING, 0)
+    handed = store.hand_over(store.reserve("p"), "bad_data", "Mangler tittel")
+    assert store.requeue(handed.id).state == State.PENDING
+    assert sorted(i.key for i in store.find("p", [State.PENDING])) == ["b", "c"]
+    with pytest.raises(NoSuchItem):
+        store.get(9999)
+
+
+def _consume(url: str, process: str, out) -> None:
+    store = WorkItemStore(make_engine(url))
+    taken = []
+    while (item := store.reserve(process)) is not None:
+        store.complete(item, {"by": store.owner})
+        taken.append(item.key)
+    out.put(taken)
+
+
+def test_four_processes_never_reserve_the_same_item(database_url):
+    store = WorkItemStore(make_engine(database_url))
+    keys = [f"k{n:03d}" for n in range(200)]
+    for key in keys:
+        store.add("race", key)
+    context = multiprocessing.get_context("spawn")
+    out = context.Queue()
+    workers = [context.Process(target=_consume, args=(database_url, "race", out)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    results = [out.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=30)
+    taken = [key for result in results for key in result]
+    assert sorted(taken) == keys  # every item once, none twice
+    assert sum(1 for r in results if r) >= 2  # the work really was shared
+    assert {i.state for i in store.find("race", limit=1000)} == {State.DONE}

@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from saksrobot.database import Base, make_engine
-
 from saksrobot.settings import load_settings
 from saksrobot.simulators import running_simulators
 

@@ -96,9 +96,10 @@ def docs(output: Annotated[Path, typer.Option(help="Folder for the HTML files")]
     from saksrobot import keywords
 
     output.mkdir(parents=True, exist_ok=True)
+    arguments = {"WorkItemsLibrary": "::process=example"}  # libraries that need import arguments
     for name in keywords.__all__:
         target = output / f"{name}.html"
-        libdoc(f"saksrobot.keywords.{name}", str(target), quiet=True)
+        libdoc(f"saksrobot.keywords.{name}{arguments.get(name, '')}", str(target), quiet=True)
         console.print(str(target))
 
 

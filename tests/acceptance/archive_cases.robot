@@ -56,11 +56,11 @@ Robot Survives Latency And Server Errors In The Web UI
     Each Valid Request Should Have Exactly One Case
 
 Robot Reports What The Archive Could Not Do
-    [Documentation]    The archive is down: every row is reported as failed and the run fails.
+    [Documentation]    The archive is down: every row waits for a later retry, and the run fails.
     Set Simulator Faults    error_rate=1
     ${run}=    Run Archive Cases    backend=api    retries=1
     Run Should Have Failed    ${run}
-    Every Valid Request Should Be    ${run}    Feilet
+    Every Valid Request Should Be    ${run}    Venter – prøves igjen
     Switch Off Faults
     No Request Should Have A Case
 
@@ -75,7 +75,7 @@ UI Robot Follows A Renamed Label When Told
     [Documentation]    An upgrade renamed a label: the robot says so, and archive.labels fixes it.
     Set Simulator Faults    renamed_labels={"Offentlig tittel": "Sakstittel"}
     ${blind}=    Run Archive Cases    backend=ui    retries=0
-    Every Valid Request Should Be    ${blind}    Feilet
+    Every Valid Request Should Be    ${blind}    Venter – prøves igjen
     ${told}=    Run Archive Cases    backend=ui    labels={"Offentlig tittel": "Sakstittel"}
     Every Valid Request Should Be    ${told}    Opprettet
 

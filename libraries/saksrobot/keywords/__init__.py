@@ -5,5 +5,6 @@ Import them in a robot as ``Library    saksrobot.keywords.ArchiveLibrary``.
 
 from saksrobot.keywords.archive import ArchiveLibrary
 from saksrobot.keywords.case_requests import CaseRequestsLibrary
+from saksrobot.keywords.workitems import WorkItemsLibrary
 
-__all__ = ["ArchiveLibrary", "CaseRequestsLibrary"]
+__all__ = ["ArchiveLibrary", "CaseRequestsLibrary", "WorkItemsLibrary"]

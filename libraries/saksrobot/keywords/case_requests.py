@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
+from typing import Any, TypeVar
 
 from robot.api import logger
 from robot.api.deco import keyword, library
@@ -15,16 +15,12 @@ from saksrobot import sheets
 from saksrobot.domain.case_request import CaseRequest
 from saksrobot.errors import ApplicationError, BusinessError
 from saksrobot.keywords.archive import ArchiveLibrary
+from saksrobot.keywords.workitems import WorkItemsLibrary
 from saksrobot.settings import Settings, load_settings
+from saksrobot.workitems import State, WorkItem
 
 RESULT_COLUMNS = ["Rad", "Id", "Tittel", "Resultat", "Saksnummer", "Årsak"]
-
-
-class Result(StrEnum):
-    CREATED = "Opprettet"
-    EXISTED = "Fantes fra før"
-    REJECTED = "Avvist"
-    FAILED = "Feilet"
+L = TypeVar("L")
 
 
 @dataclass
@@ -32,10 +28,29 @@ class RequestRow:
     """One row of the request sheet. ``repr`` shows no personal data."""
 
     row: int
-    request_id: str
+    key: str
     title: str
-    request: CaseRequest | None = field(default=None, repr=False)
-    error: str | None = None
+    payload: dict[str, Any] = field(repr=False)
+
+
+def _library(kind: type[L]) -> L:
+    for instance in BuiltIn().get_library_instance(all=True).values():
+        if isinstance(instance, kind):
+            return instance
+    raise ApplicationError(f"{kind.__name__} is not imported in this suite", code="not_imported")
+
+
+def _result(item: WorkItem | None, run_id: str | None) -> dict[str, str]:
+    """The result-sheet columns for a request, from its work item."""
+    if item is None:
+        return {"Resultat": "Ikke lest inn"}
+    if item.state == State.DONE:
+        created_now = item.result.get("created") and item.run_id == run_id
+        return {"Resultat": "Opprettet" if created_now else "Fantes fra før",
+                "Saksnummer": item.result.get("case_number", "")}
+    shown = {State.MANUAL: "Avvist", State.FAILED: "Feilet", State.RESOLVED: "Behandlet manuelt",
+             State.IN_PROGRESS: "Under behandling", State.PENDING: "Venter – prøves igjen"}
+    return {"Resultat": shown[State(item.state)], "Årsak": item.reason_text or ""}
 
 
 @library(scope="SUITE", version="0.1.0", doc_format="ROBOT")
@@ -44,105 +59,102 @@ class CaseRequestsLibrary:
 
     The sheet (``.xlsx`` or ``.csv``) has the columns ``Id``, ``Tittel``, ``Intern tittel``,
     ``Sakstype``, ``Arkivdel``, ``Ansvarlig enhet``, ``Klassering``, ``Tilgangskode``,
-    ``Hjemmel``, ``Tilgangsgruppe`` and ``Parter``. Each row is validated; a row with bad data
-    is rejected with a reason and never stops the others. The result sheet has one line per
-    row: ``Opprettet``, ``Fantes fra før`` (a re-run), ``Avvist`` (bad data, with the reason)
-    or ``Feilet`` (the archive failed even after retries).
+    ``Hjemmel``, ``Tilgangsgruppe`` and ``Parter``. Every row becomes a work item keyed by its
+    ``Id``; a row with bad data is handed to archive staff with the reason and never stops the
+    others. The result sheet has one line per row: ``Opprettet``, ``Fantes fra før`` (an earlier
+    run made the case), ``Avvist`` (bad data, with the reason), ``Venter – prøves igjen`` (the
+    archive failed; the item is retried later) or ``Feilet`` (it failed on every attempt).
 
-    Needs `ArchiveLibrary` imported and opened in the same suite.
+    Needs `ArchiveLibrary` and `WorkItemsLibrary` (``process=archive_cases``) in the same suite.
 
     Example:
     | ${requests}= | `Read Case Requests` | ${CURDIR}/saksforespørsler.xlsx |
-    | FOR | ${request} | IN | @{requests} |
-    |     | `Create Case For Request` | ${request} |
-    | END |
+    | `Add Work Items For Requests` | ${requests} |
+    | `Process Work Items` | Create Case For Work Item |
     | `Write Result Sheet` | ${OUTPUT_DIR}/resultat.xlsx |
     """
 
     def __init__(self, settings: Settings | None = None) -> None:
         self._settings = settings or load_settings()
-        self._results: list[dict[str, str]] = []
+        self._rows: list[RequestRow] = []
 
     @keyword
     def read_case_requests(self, path: Path) -> list[RequestRow]:
-        """Reads and validates the request sheet; returns one item per non-empty row.
-
-        Rows that fail validation are returned too, carrying their reason, so that
-        `Create Case For Request` can report them.
+        """Reads the request sheet; returns one item per non-empty row (validated later, per item).
 
         Example:
         | ${requests}= | `Read Case Requests` | ${CURDIR}/data/requests.csv |
         """
         rows = []
         for number, raw in enumerate(sheets.read_rows(Path(path)), start=2):
-            item = RequestRow(row=number, request_id=str(raw.get("Id") or "").strip(),
-                              title=str(raw.get("Tittel") or "").strip())
-            try:
-                item.request = CaseRequest.from_row(
-                    raw, allow_synthetic_fnr=self._settings.identity.allow_synthetic_fnr)
-            except BusinessError as exc:
-                item.error = exc.message
-            rows.append(item)
-        logger.info(f"Read {len(rows)} request(s) from {Path(path).name}, "
-                    f"{sum(r.error is not None for r in rows)} invalid")
+            request_id = str(raw.get("Id") or "").strip().removesuffix(".0")
+            payload = {str(k): "" if v is None else str(v) for k, v in raw.items()}
+            rows.append(RequestRow(row=number, key=request_id or f"uten-id-rad-{number}",
+                                   title=str(raw.get("Tittel") or "").strip(), payload=payload))
+        self._rows = rows
+        logger.info(f"Read {len(rows)} request(s) from {Path(path).name}")
         return rows
 
     @keyword
-    def create_case_for_request(self, request: RequestRow) -> str:
-        """Creates the case a request asks for and records the outcome; returns the result.
+    def add_work_items_for_requests(self, requests: list[RequestRow]) -> int:
+        """Adds a work item per request, keyed by its ``Id``; returns how many were new.
 
-        Never fails on one row: bad data is recorded as ``Avvist`` with the reason, and an
-        archive that fails even after retries as ``Feilet``. A request whose case already
-        exists (same ``Id``) gets the existing case number, ``Fantes fra før``.
+        A request already known from an earlier run is not added twice.
 
         Example:
-        | ${result}= | `Create Case For Request` | ${request} |
+        | `Add Work Items For Requests` | ${requests} |
         """
-        outcome = {"Rad": str(request.row), "Id": request.request_id, "Tittel": request.title}
-        try:
-            if request.request is None:
-                raise BusinessError(request.error or "Ugyldig rad")
-            result = self._archive().archive.create_case(request.request.to_new_case())
-            outcome |= {"Resultat": Result.CREATED if result.created else Result.EXISTED,
-                        "Saksnummer": result.case_number}
-            logger.info(f"Row {request.row} ({request.request_id}): {outcome['Resultat']} {result.case_number}")
-        except BusinessError as exc:
-            outcome |= {"Resultat": Result.REJECTED, "Årsak": exc.message}
-            logger.warn(f"Row {request.row} ({request.request_id}) rejected: {exc.message}")
-        except ApplicationError as exc:
-            outcome |= {"Resultat": Result.FAILED, "Årsak": exc.message}
-            logger.error(f"Row {request.row} ({request.request_id}) failed: {exc.message}")
-        self._results.append(outcome)
-        return outcome["Resultat"]
+        work = _library(WorkItemsLibrary)
+        new = sum(work.store.add(work.process, r.key, r.payload)[1] for r in requests)
+        logger.info(f"{new} new work item(s), {len(requests) - new} known from earlier runs")
+        return new
+
+    @keyword
+    def create_case_for_work_item(self, item: WorkItem) -> dict[str, Any]:
+        """Validates the item's request and creates its case (or finds the one made before).
+
+        Raises a business error for bad data (the item goes to archive staff) and an
+        application error when the archive fails (the item is retried later).
+
+        Example:
+        | `Process Work Items` | Create Case For Work Item |
+        """
+        if not item.payload.get("Id"):
+            raise BusinessError("Id mangler", code="invalid_request")
+        request = CaseRequest.from_row(item.payload, allow_synthetic_fnr=self._settings.identity.allow_synthetic_fnr)
+        result = _library(ArchiveLibrary).archive.create_case(request.to_new_case())
+        logger.info(f"Request {item.key}: case {result.case_number} "
+                    f"{'created' if result.created else 'found from an earlier run'}")
+        return {"case_number": result.case_number, "created": result.created}
 
     @keyword
     def write_result_sheet(self, path: Path) -> Path:
-        """Writes the outcome of every request handled so far (``.xlsx`` or ``.csv``).
+        """Writes the outcome of every row read by `Read Case Requests` (``.xlsx`` or ``.csv``).
 
         Example:
         | `Write Result Sheet` | ${OUTPUT_DIR}/resultat.xlsx |
         """
-        written = sheets.write_rows(Path(path), RESULT_COLUMNS, self._results)
-        counts = Counter(r["Resultat"] for r in self._results)
+        work = _library(WorkItemsLibrary)
+        items = work.store.by_keys(work.process, [r.key for r in self._rows])
+        run_id = BuiltIn().get_variable_value("${RUN_ID}")
+        results = [{"Rad": str(r.row), "Id": r.payload.get("Id", ""), "Tittel": r.title,
+                    **_result(items.get(r.key), run_id)} for r in self._rows]
+        written = sheets.write_rows(Path(path), RESULT_COLUMNS, results)
+        counts = Counter(r["Resultat"] for r in results)
         logger.info(f"Result sheet {written}: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
         return written
 
     @keyword
-    def no_request_should_have_failed(self) -> None:
-        """Fails the task when the archive failed for a request even after retries.
+    def every_request_should_be_settled(self) -> None:
+        """Fails when the archive failed for a request (now ``Feilet`` or waiting for a retry).
 
-        Rejected rows (bad data) do not fail the task: they are reported in the result sheet.
+        Rows with bad data do not fail the task: they are with archive staff, in the result sheet.
 
         Example:
-        | [Teardown] | `No Request Should Have Failed` |
+        | [Teardown] | `Every Request Should Be Settled` |
         """
-        failed = [r["Id"] for r in self._results if r["Resultat"] == Result.FAILED]
-        if failed:
-            raise AssertionError(f"The archive failed for {len(failed)} request(s): {', '.join(failed)}")
-
-    @staticmethod
-    def _archive() -> ArchiveLibrary:
-        for instance in BuiltIn().get_library_instance(all=True).values():
-            if isinstance(instance, ArchiveLibrary):
-                return instance
-        raise ApplicationError("ArchiveLibrary is not imported in this suite", code="not_open")
+        work = _library(WorkItemsLibrary)
+        items = work.store.by_keys(work.process, [r.key for r in self._rows])
+        unsettled = sorted(k for k, i in items.items() if i.state in (State.FAILED, State.PENDING, State.IN_PROGRESS))
+        if unsettled:
+            raise AssertionError(f"The archive failed for {len(unsettled)} request(s): {', '.join(unsettled)}")

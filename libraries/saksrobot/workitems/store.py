@@ -8,6 +8,7 @@ consumer's update matches, whatever the number of processes.
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import uuid
 from collections.abc import Iterable, Sequence
@@ -52,6 +53,16 @@ class RetryPolicy:
         return self.backoff * 2 ** max(attempt - 1, 0)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class WorkItemStore:
     """Work items of all processes in one database."""
 
@@ -59,7 +70,7 @@ class WorkItemStore:
                  retry: RetryPolicy = RetryPolicy(), owner: str | None = None) -> None:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.lease, self.retry = lease, retry
-        self.owner = owner or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     # -- producer ------------------------------------------------------------------------------
     def add(self, process: str, key: str, payload: dict[str, Any] | None = None, *, priority: int = 0,
@@ -106,6 +117,28 @@ class WorkItemStore:
                         return s.get(WorkItem, item_id, populate_existing=True)
         return None
 
+    def release_orphans(self, process: str) -> int:
+        """Free the items of ``process`` reserved by consumers on this machine that have died
+        (killed, crashed), without waiting for their leases to expire. Returns how many."""
+        host = socket.gethostname()
+        released = 0
+        with self._sessions() as s:
+            for item_id, owner in s.execute(select(WorkItem.id, WorkItem.lease_owner).where(
+                    WorkItem.process == process, WorkItem.state == State.IN_PROGRESS)).all():
+                owner_host, _, rest = (owner or "").partition(":")
+                pid = rest.partition(":")[0]
+                if owner_host != host or not pid.isdigit() or _alive(int(pid)):
+                    continue
+                freed = s.execute(update(WorkItem).where(
+                    WorkItem.id == item_id, WorkItem.state == State.IN_PROGRESS, WorkItem.lease_owner == owner,
+                ).values(state=State.PENDING, lease_owner=None, lease_expires=None, not_before=utcnow(),
+                         updated_at=utcnow()))
+                released += freed.rowcount
+            s.commit()
+        if released:
+            log.warning("Released %d work item(s) of %s left by a consumer that died", released, process)
+        return released
+
     def _finish(self, item: WorkItem, **values: Any) -> WorkItem:
         with self._sessions() as s:
             done = s.execute(update(WorkItem).where(
@@ -150,6 +183,17 @@ class WorkItemStore:
             query = query.where(WorkItem.state.in_(states))
         with self._sessions() as s:
             return list(s.scalars(query))
+
+    def by_keys(self, process: str, keys: Iterable[str]) -> dict[str, WorkItem]:
+        """The items of ``process`` with these business keys, by key."""
+        keys = list(dict.fromkeys(keys))
+        found: dict[str, WorkItem] = {}
+        with self._sessions() as s:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                found |= {i.key: i for i in s.scalars(select(WorkItem).where(
+                    WorkItem.process == process, WorkItem.key.in_(chunk)))}
+        return found
 
     def _move(self, item_id: int, allowed: Iterable[State], **values: Any) -> WorkItem:
         with self._sessions() as s:

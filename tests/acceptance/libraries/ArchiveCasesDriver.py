@@ -51,6 +51,7 @@ class ArchiveCasesDriver:
     @keyword
     def start_archive_simulator(self) -> None:
         work = Path(BuiltIn().get_variable_value("${OUTPUT_DIR}"))
+        self.database = work / "saksrobot.db"
         self.settings = load_settings(logs_dir=work / "runs", simulators={
             "archive_database_url": f"sqlite:///{work / 'archive-sim.db'}"})
         self.sims = self._stack.enter_context(running_simulators(self.settings, port=0))
@@ -71,8 +72,10 @@ class ArchiveCasesDriver:
 
     @keyword
     def reset_archive(self) -> None:
-        """Empty and re-seed the simulator's database, and switch all faults off."""
+        """Empty and re-seed the simulator's database, empty the robot's, switch all faults off."""
         self._sim("/_sim/reset")
+        for file in self.database.parent.glob(self.database.name + "*"):  # with SQLite's -wal/-shm
+            file.unlink()
         self.switch_off_faults()
 
     @keyword
@@ -88,9 +91,10 @@ class ArchiveCasesDriver:
     @keyword
     def run_archive_cases(self, backend: str, retries: int = 3, labels: str = "{}") -> RunResult:
         env = robot_environment(self.settings, self.sims.archive_url, self.sims.api_key, self.sims.password,
-                                backend)
+                                backend, f"sqlite:///{self.database}")
         env |= {"SAKSROBOT_ARCHIVE__RETRIES": str(retries), "SAKSROBOT_ARCHIVE__RETRY_BACKOFF_SECONDS": "0.05",
-                "SAKSROBOT_ARCHIVE__LABELS": labels, "SAKSROBOT_BROWSER__TIMEOUT_SECONDS": "10"}
+                "SAKSROBOT_ARCHIVE__LABELS": labels, "SAKSROBOT_BROWSER__TIMEOUT_SECONDS": "10",
+                "SAKSROBOT_WORKITEMS__BACKOFF_SECONDS": "0"}
         run = run_robot(self.settings, "archive_cases", variables={"REQUESTS": str(self.sheet)}, env=env)
         self._runs.append(run)
         logger.info(f"Run {run.run_id}: exit {run.return_code}, output {run.output_dir}")

@@ -1,4 +1,5 @@
 import multiprocessing
+import os
 from datetime import timedelta
 
 import pytest
@@ -123,3 +124,22 @@ def test_four_processes_never_reserve_the_same_item(database_url):
     assert sorted(taken) == keys  # every item once, none twice
     assert sum(1 for r in results if r) >= 2  # the work really was shared
     assert {i.state for i in store.find("race", limit=1000)} == {State.DONE}
+
+
+def _reserve_and_die(url: str) -> None:
+    store = WorkItemStore(make_engine(url))
+    store.reserve("orphans")
+    os._exit(0)  # dies holding the lease
+
+
+def test_items_of_a_dead_consumer_on_this_machine_are_released(database_url):
+    store = WorkItemStore(make_engine(database_url), lease=timedelta(hours=1))
+    store.add("orphans", "k")
+    process = multiprocessing.get_context("spawn").Process(target=_reserve_and_die, args=(database_url,))
+    process.start()
+    process.join(timeout=60)
+    assert store.reserve("orphans") is None  # still leased for an hour
+    assert store.release_orphans("orphans") == 1
+    item = store.reserve("orphans")
+    assert item.key == "k" and item.attempts == 2
+    assert store.release_orphans("orphans") == 0  # our own live lease is left alone

@@ -36,6 +36,7 @@ lint: setup
 
 bench: setup
 	$(BIN)/python benchmarks/case_creation.py
+	$(BIN)/python benchmarks/workitems.py
 
 clean:
 	rm -rf $(VENV) var logs/*/

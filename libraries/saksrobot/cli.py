@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from saksrobot.errors import SaksrobotError
 from saksrobot.settings import Settings, load_settings
@@ -17,7 +18,12 @@ app = typer.Typer(help="saksrobot: robots that create cases (saker) in the archi
 config_app = typer.Typer(help="Show the configuration.", no_args_is_help=True)
 browser_app = typer.Typer(help="The Chromium used by the ui back-ends.", no_args_is_help=True)
 new_app = typer.Typer(help="Scaffold new things.", no_args_is_help=True)
+queue_app = typer.Typer(help="Work items: list, show, retry, requeue, resolve (manual handling).",
+                        no_args_is_help=True)
+report_app = typer.Typer(help="Savings (gevinst) reports.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
+app.add_typer(queue_app, name="queue")
+app.add_typer(report_app, name="report")
 app.add_typer(browser_app, name="browser")
 app.add_typer(new_app, name="new")
 console = Console()
@@ -61,7 +67,7 @@ def run(
     except SaksrobotError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
-    console.print(f"{'Succeeded' if result.succeeded else 'FAILED'}: {result.log_html}")
+    console.print(f"{result.status.value}: {result.log_html}", soft_wrap=True)
     raise typer.Exit(0 if result.succeeded else 1)
 
 
@@ -134,6 +140,99 @@ def new_robot(name: Annotated[str, typer.Argument(help="snake_case name, e.g. bu
         raise typer.Exit(2)
     target.write_text(ROBOT_TEMPLATE.format(title=name.replace("_", " ").capitalize()), encoding="utf-8")
     console.print(f"Created {target}. Run it with: saksrobot run {name}")
+
+
+def _store(settings: Settings):  # noqa: ANN202 - import kept lazy for a fast --help
+    from saksrobot.database import make_engine
+    from saksrobot.workitems import WorkItemStore
+
+    return WorkItemStore(make_engine(settings.sqlite_ready(settings.database.url)))
+
+
+def _print_items(items: list) -> None:
+    table = Table("Id", "Prosess", "Nøkkel", "Status", "Forsøk", "Årsak", "Resultat", "Endret (UTC)")
+    for i in items:
+        table.add_row(str(i.id), i.process, i.key, i.state, str(i.attempts), i.reason_text or "",
+                      ", ".join(f"{k}={v}" for k, v in (i.result or {}).items()), f"{i.updated_at:%Y-%m-%d %H:%M}")
+    console.print(table)
+
+
+@queue_app.command("list")
+def queue_list(
+    process: Annotated[str | None, typer.Option(help="Only this process, e.g. archive_cases")] = None,
+    state: Annotated[list[str], typer.Option(help="pending, in_progress, done, manual, failed, resolved")] = [],  # noqa: B006
+    limit: Annotated[int, typer.Option(help="At most this many, newest first")] = 50,
+) -> None:
+    """List work items, newest first. `--state manual` is what archive staff must handle."""
+    from saksrobot.workitems import State
+
+    try:
+        states = [State(s) for s in state]
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    _print_items(_store(_settings()).find(process, states, limit))
+
+
+def _item_command(action, *args) -> None:  # noqa: ANN001 - a bound store method
+    from saksrobot.workitems import NoSuchItem
+
+    try:
+        _print_items([action(*args)])
+    except NoSuchItem as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+
+@queue_app.command("show")
+def queue_show(item_id: int) -> None:
+    """Show one work item (never its payload, which may hold personal data)."""
+    _item_command(_store(_settings()).get, item_id)
+
+
+@queue_app.command("retry")
+def queue_retry(item_id: int) -> None:
+    """Send a failed item back to the robot with a fresh count of attempts."""
+    _item_command(_store(_settings()).retry_failed, item_id)
+
+
+@queue_app.command("requeue")
+def queue_requeue(item_id: int) -> None:
+    """Send a manual (or failed) item back to the robot, e.g. after the source data was fixed."""
+    _item_command(_store(_settings()).requeue, item_id)
+
+
+@queue_app.command("resolve")
+def queue_resolve(
+    item_id: int,
+    by: Annotated[str, typer.Option(help="Who handled it (name or user id)")],
+    note: Annotated[str | None, typer.Option(help="What was done, e.g. the case number made by hand")] = None,
+) -> None:
+    """Mark a manual item as handled by hand, recording who and when."""
+    _item_command(_store(_settings()).resolve, item_id, by, note)
+
+
+@report_app.command("summary")
+def report_summary(
+    period: Annotated[str, typer.Option(help="2026, 2026-T1, 2026-Q2, 2026-05 or 2026-01-01..2026-03-31")],
+    robot: Annotated[str | None, typer.Option(help="Only this robot (process)")] = None,
+) -> None:
+    """Hours saved per robot for a period (Europe/Oslo time), from the gevinst log."""
+    from saksrobot.database import make_engine
+    from saksrobot.gevinst import parse_period, summarize
+
+    settings = _settings()
+    try:
+        chosen = parse_period(period)
+    except SaksrobotError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    table = Table("Robot", "Saker", "Til manuell behandling", "Feilet", "Timer spart",
+                  title=f"Gevinst {chosen.label} ({chosen.start:%d.%m.%Y}–{chosen.end:%d.%m.%Y}, ekskl. siste dato)")
+    for line in summarize(make_engine(settings.sqlite_ready(settings.database.url)), chosen, robot):
+        table.add_row(line.process, str(line.items_done), str(line.handed_over), str(line.failed),
+                      f"{line.hours_saved:.2f}".replace(".", ","))
+    console.print(table)
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m saksrobot`

@@ -33,6 +33,15 @@ class RequestRow:
     payload: dict[str, Any] = field(repr=False)
 
 
+def _text(value: Any) -> str:
+    """A cell as text: Excel's 42.0 for an id typed as 42 becomes "42"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
 def _library(kind: type[L]) -> L:
     for instance in BuiltIn().get_library_instance(all=True).values():
         if isinstance(instance, kind):
@@ -87,10 +96,9 @@ class CaseRequestsLibrary:
         """
         rows = []
         for number, raw in enumerate(sheets.read_rows(Path(path)), start=2):
-            request_id = str(raw.get("Id") or "").strip().removesuffix(".0")
-            payload = {str(k): "" if v is None else str(v) for k, v in raw.items()}
-            rows.append(RequestRow(row=number, key=request_id or f"uten-id-rad-{number}",
-                                   title=str(raw.get("Tittel") or "").strip(), payload=payload))
+            payload = {str(k): _text(v) for k, v in raw.items()}
+            rows.append(RequestRow(row=number, key=payload.get("Id") or f"uten-id-rad-{number}",
+                                   title=payload.get("Tittel", ""), payload=payload))
         self._rows = rows
         logger.info(f"Read {len(rows)} request(s) from {Path(path).name}")
         return rows

@@ -1,19 +1,34 @@
 """One run of one robot: ``python -m robot`` in its own process group, with its output in
-``logs/<robot>/<YYYYmmdd-HHMMSS>-<run id>/`` (output.xml, log.html, report.html)."""
+``logs/<robot>/<YYYYmmdd-HHMMSS>-<run id>/`` (output.xml, log.html, report.html, items.jsonl from
+the listener, summary.json), a time limit, and its status stored in the database."""
 
 from __future__ import annotations
 
+import json
+import logging
 import os
+import signal
 import subprocess
 import sys
 import uuid
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+import psutil
+from sqlalchemy.orm import Session
+
+from saksrobot.database import make_engine
 from saksrobot.errors import ConfigurationError
+from saksrobot.runner.model import Run, RunStatus
 from saksrobot.settings import Settings
+from saksrobot.workitems import utcnow
+
+log = logging.getLogger(__name__)
+GRACE_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -22,10 +37,11 @@ class RunResult:
     run_id: str
     output_dir: Path
     return_code: int
+    status: RunStatus
 
     @property
     def succeeded(self) -> bool:
-        return self.return_code == 0
+        return self.status is RunStatus.SUCCEEDED
 
     @property
     def log_html(self) -> Path:
@@ -43,22 +59,80 @@ def robot_path(settings: Settings, robot: str) -> Path:
     return candidate
 
 
+def end_process_tree(pid: int) -> int:
+    """Terminate a process and everything it started (Playwright's browsers start their own
+    process group, so the group alone is not enough), then kill what is left. Returns how
+    many processes there were."""
+    try:
+        root = psutil.Process(pid)
+        tree = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    for process in tree:
+        try:
+            process.send_signal(signal.SIGTERM)
+        except psutil.NoSuchProcess:
+            pass
+    _, alive = psutil.wait_procs(tree, timeout=GRACE_SECONDS)
+    for process in alive:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(alive, timeout=GRACE_SECONDS)
+    return len(tree)
+
+
+def _summary(output_dir: Path, status: RunStatus, return_code: int) -> dict[str, Any]:
+    items: Counter[str] = Counter()
+    tasks: dict[str, str] = {}
+    events = output_dir / "items.jsonl"
+    if events.exists():
+        for line in events.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            if record["kind"] == "item":
+                items[record["outcome"]] += 1
+            else:
+                tasks[record["task"]] = record["status"]
+    return {"status": status.value, "return_code": return_code, "tasks": tasks, "items": dict(items)}
+
+
 def run_robot(settings: Settings, robot: str, *, variables: Mapping[str, str] | None = None,
               env: Mapping[str, str] | None = None, timeout: float | None = None) -> RunResult:
-    """Run a robot and wait for it. ``env`` is added to this process's environment."""
+    """Run a robot and wait for it. ``env`` is added to this process's environment (and may
+    point the robot at another database: the run is recorded in that one)."""
     path = robot_path(settings, robot)
     run_id = uuid.uuid4().hex[:8]
     output_dir = settings.path(settings.logs_dir) / path.stem / f"{datetime.now():%Y%m%d-%H%M%S}-{run_id}"
     output_dir.mkdir(parents=True)
+    environment = {**os.environ, **(env or {})}
+    engine = make_engine(settings.sqlite_ready(environment.get("SAKSROBOT_DATABASE__URL", settings.database.url)))
+    with Session(engine) as s:
+        s.add(Run(id=run_id, robot=path.stem, status=RunStatus.RUNNING, started_at=utcnow(),
+                  output_dir=str(output_dir), summary={}))
+        s.commit()
     command = [sys.executable, "-m", "robot", "--outputdir", str(output_dir), "--consolecolors", "off",
-               "--consolemarkers", "off", "--name", path.stem, "--variable", f"RUN_ID:{run_id}"]
+               "--consolemarkers", "off", "--name", path.stem, "--variable", f"RUN_ID:{run_id}",
+               "--listener", f"saksrobot.runner.listener.RunListener:{output_dir / 'items.jsonl'}"]
     for name, value in (variables or {}).items():
         command += ["--variable", f"{name}:{value}"]
-    process = subprocess.Popen([*command, str(path)], env={**os.environ, **(env or {})},
-                               cwd=settings.home, start_new_session=True)
+    process = subprocess.Popen([*command, str(path)], env=environment, cwd=settings.home, start_new_session=True)
     try:
         return_code = process.wait(timeout=timeout)
+        status = (RunStatus.SUCCEEDED if return_code == 0 else
+                  RunStatus.KILLED if return_code < 0 else RunStatus.FAILED)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, 9)
-        return_code = process.wait()
-    return RunResult(robot=path.stem, run_id=run_id, output_dir=output_dir, return_code=return_code)
+        log.warning("Run %s of %s exceeded %s s: stopping it", run_id, path.stem, timeout)
+        end_process_tree(process.pid)
+        return_code, status = process.wait(), RunStatus.TIMED_OUT
+    except BaseException:  # Ctrl+C or the service stopping: leave nothing running
+        end_process_tree(process.pid)
+        process.wait()
+        raise
+    summary = _summary(output_dir, status, return_code)
+    (output_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    with Session(engine) as s:
+        run = s.get(Run, run_id)
+        run.status, run.return_code, run.finished_at, run.summary = status, return_code, utcnow(), summary
+        s.commit()
+    return RunResult(robot=path.stem, run_id=run_id, output_dir=output_dir, return_code=return_code, status=status)

@@ -18,6 +18,7 @@ from robot.libraries.BuiltIn import BuiltIn
 
 from saksrobot import sheets
 from saksrobot.archive import CaseQuery, open_archive
+from saksrobot.database import make_engine
 from saksrobot.demo import robot_environment
 from saksrobot.demo.sample import sample_rows, write_sample_sheet
 from saksrobot.domain.case_request import CaseRequest
@@ -25,6 +26,7 @@ from saksrobot.runner import RunResult, run_robot
 from saksrobot.settings import Backend, load_settings
 from saksrobot.simulators import running_simulators
 from saksrobot.simulators.archive.seed import DEMO_ENTERPRISES, DEMO_PERSONS
+from saksrobot.workitems import State, WorkItemStore
 
 FNR = re.compile(r"(?<!\d)\d{11}(?!\d)")
 JS_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
@@ -89,16 +91,27 @@ class ArchiveCasesDriver:
         self._sim("/_sim/faults", {k: json.loads(v) for k, v in faults.items()})
 
     @keyword
-    def run_archive_cases(self, backend: str, retries: int = 3, labels: str = "{}") -> RunResult:
+    def run_archive_cases(self, backend: str, retries: int = 3, labels: str = "{}", backoff: int = 0,
+                          max_attempts: int = 3) -> RunResult:
         env = robot_environment(self.settings, self.sims.archive_url, self.sims.api_key, self.sims.password,
                                 backend, f"sqlite:///{self.database}")
         env |= {"SAKSROBOT_ARCHIVE__RETRIES": str(retries), "SAKSROBOT_ARCHIVE__RETRY_BACKOFF_SECONDS": "0.05",
                 "SAKSROBOT_ARCHIVE__LABELS": labels, "SAKSROBOT_BROWSER__TIMEOUT_SECONDS": "10",
-                "SAKSROBOT_WORKITEMS__BACKOFF_SECONDS": "0"}
+                "SAKSROBOT_WORKITEMS__BACKOFF_SECONDS": str(backoff),
+                "SAKSROBOT_WORKITEMS__MAX_ATTEMPTS": str(max_attempts)}
         run = run_robot(self.settings, "archive_cases", variables={"REQUESTS": str(self.sheet)}, env=env)
         self._runs.append(run)
         logger.info(f"Run {run.run_id}: exit {run.return_code}, output {run.output_dir}")
         return run
+
+    @keyword
+    def retry_failed_items(self) -> int:
+        """What an operator does with `saksrobot queue retry ID` for every failed item."""
+        store = WorkItemStore(make_engine(f"sqlite:///{self.database}"))
+        failed = store.find("archive_cases", [State.FAILED], limit=1000)
+        for item in failed:
+            store.retry_failed(item.id)
+        return len(failed)
 
     @keyword
     def results(self, run: RunResult) -> dict[str, dict[str, str]]:
@@ -134,6 +147,13 @@ class ArchiveCasesDriver:
         if wrong:
             raise AssertionError(f"Expected {outcome} for every valid request; got {wrong}")
         logger.info(f"{len(self._valid_ids())} valid requests: {outcome}")
+
+    @keyword
+    def every_valid_request_should_have_reason(self, run: RunResult, text: str) -> None:
+        results = self.results(run)
+        wrong = [i for i in self._valid_ids() if text not in (results[i]["Årsak"] or "")]
+        if wrong:
+            raise AssertionError(f"Reason without «{text}» for {wrong}")
 
     @keyword
     def invalid_requests_should_be_rejected_with_reasons(self, run: RunResult, **expected: str) -> None:

@@ -5,7 +5,6 @@ from robot.libdocpkg import LibraryDocumentation
 
 from saksrobot import keywords
 
-
 ARGUMENTS = {"WorkItemsLibrary": "::process=archive_cases"}
 
 

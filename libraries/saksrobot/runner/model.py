@@ -1,0 +1,33 @@
+"""Runs of robots, stored in saksrobot's database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from saksrobot.database import Base
+
+
+class RunStatus(StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    KILLED = "killed"
+    TIMED_OUT = "timed_out"
+
+
+class Run(Base):
+    __tablename__ = "runs"
+
+    id: Mapped[str] = mapped_column(String(50), primary_key=True)
+    robot: Mapped[str] = mapped_column(String(100), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime] = mapped_column(DateTime())  # naive UTC
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime())
+    return_code: Mapped[int | None]
+    output_dir: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -106,15 +106,17 @@ class WorkItemStore:
             for _ in range(20):
                 candidates = s.scalars(select(WorkItem.id).where(WorkItem.process == process, free)
                                        .order_by(WorkItem.priority.desc(), WorkItem.id).limit(5)).all()
+                s.rollback()  # end the read: each UPDATE below takes the write lock on its own
                 if not candidates:
                     return None
                 for item_id in candidates:
-                    taken = s.execute(update(WorkItem).where(WorkItem.id == item_id, free).values(
+                    taken = s.scalars(update(WorkItem).where(WorkItem.id == item_id, free).values(
                         state=State.IN_PROGRESS, lease_owner=self.owner, lease_expires=now + self.lease,
-                        attempts=WorkItem.attempts + 1, run_id=run_id, updated_at=now))
+                        attempts=WorkItem.attempts + 1, run_id=run_id, updated_at=now,
+                    ).returning(WorkItem).execution_options(synchronize_session=False)).first()
                     s.commit()
-                    if taken.rowcount == 1:
-                        return s.get(WorkItem, item_id, populate_existing=True)
+                    if taken is not None:
+                        return taken
         return None
 
     def release_orphans(self, process: str) -> int:
@@ -141,13 +143,14 @@ class WorkItemStore:
 
     def _finish(self, item: WorkItem, **values: Any) -> WorkItem:
         with self._sessions() as s:
-            done = s.execute(update(WorkItem).where(
+            finished = s.scalars(update(WorkItem).where(
                 WorkItem.id == item.id, WorkItem.state == State.IN_PROGRESS, WorkItem.lease_owner == self.owner,
-            ).values(lease_owner=None, lease_expires=None, updated_at=utcnow(), **values))
+            ).values(lease_owner=None, lease_expires=None, updated_at=utcnow(), **values)
+                .returning(WorkItem).execution_options(synchronize_session=False)).first()
             s.commit()
-            if done.rowcount != 1:
+            if finished is None:
                 raise LeaseLost(f"Work item {item.id} is no longer reserved by this consumer")
-            return s.get(WorkItem, item.id, populate_existing=True)
+            return finished
 
     def complete(self, item: WorkItem, result: dict[str, Any] | None = None) -> WorkItem:
         """Mark done with target references, e.g. ``{"case_number": "26/00012"}``."""

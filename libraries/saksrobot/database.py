@@ -12,9 +12,9 @@ class Base(DeclarativeBase):
     """Declarative base of saksrobot's own tables."""
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; tables are created when missing. SQLite gets WAL and a busy
-    timeout so that several processes can share the file."""
+def make_engine(url: str, base: type[DeclarativeBase] = Base) -> Engine:
+    """An engine for ``url``; ``base``'s tables are created when missing. SQLite gets WAL and a
+    busy timeout so that several processes (and threads) can share the file."""
     sqlite = url.startswith("sqlite")
     engine = create_engine(url, connect_args={"timeout": 30} if sqlite else {}, pool_pre_ping=not sqlite)
     if sqlite:
@@ -24,5 +24,5 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
-    Base.metadata.create_all(engine)
+    base.metadata.create_all(engine)
     return engine

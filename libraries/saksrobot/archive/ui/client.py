@@ -173,7 +173,7 @@ class UiArchive(Archive):
         form.fill("Saksparter", "\n".join(p.reference for p in case.parties))
         if any(p.unofficial for p in case.parties):
             form.field("Skjerm saksparter").check()
-        recno = form.save()
+        recno = form.save_case()
         number = CasePage(page, self._labels).case_number()
         log.info("Created case %s", number)
         return CaseResult(case_number=number, recno=recno, created=True)
@@ -197,7 +197,7 @@ class UiArchive(Archive):
                 form.field("Filer").set_input_files([
                     {"name": f"{f.title}.{f.format}", "mimeType": MIME.get(f.format, "application/octet-stream"),
                      "buffer": f.data} for f in post.files])
-            number = form.save()
+            number = form.save_post()
             log.info("Created journal post %s", number)
             return number
 

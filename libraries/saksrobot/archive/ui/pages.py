@@ -72,9 +72,17 @@ class Screen:
                                    code="server_error")
         return response
 
-    def check_still_logged_in(self) -> None:
+    def save(self, button: str) -> int:
+        """Submit the form; return the recno of the case page it leads to, or raise why not:
+        the form's errors (business), an expired session or an unexpected page (application)."""
+        self.submit(button)
+        if match := re.search(r"/saker/(\d+)$", self.page.url):
+            return int(match.group(1))
         if "/login" in self.page.url:
             raise ApplicationError(f"Økten i arkivet utløp under «{self.name}»", code="session_expired")
+        if errors := self.form_errors():
+            raise BusinessError("; ".join(errors), code="archive_refused")
+        raise ApplicationError(f"Uventet side etter lagring: {self.page.url}", code="unexpected_response")
 
     def form_errors(self) -> list[str]:
         summary = self.page.get_by_test_id("feiloppsummering")
@@ -109,15 +117,9 @@ class NewCasePage(Screen):
     name = "Ny sak"
     path = "/saker/ny"
 
-    def save(self) -> int:
-        """Save the form; return the new case's recno or raise the form's errors."""
-        self.submit("Lagre sak")
-        if match := re.search(r"/saker/(\d+)$", self.page.url):
-            return int(match.group(1))
-        self.check_still_logged_in()
-        if errors := self.form_errors():
-            raise BusinessError("; ".join(errors), code="archive_refused")
-        raise ApplicationError(f"Uventet side etter lagring: {self.page.url}", code="unexpected_response")
+    def save_case(self) -> int:
+        """Save the form; return the new case's recno."""
+        return self.save("Lagre sak")
 
 
 class CasePage(Screen):
@@ -146,15 +148,10 @@ class NewJournalPostPage(Screen):
     def path(recno: int) -> str:
         return f"/saker/{recno}/journalposter/ny"
 
-    def save(self) -> str:
-        """Save the form; return the new document number or raise the form's errors."""
-        self.submit("Lagre journalpost")
-        if re.search(r"/saker/\d+$", self.page.url):
-            return self.page.get_by_test_id("dokumentnummer").inner_text().strip()
-        self.check_still_logged_in()
-        if errors := self.form_errors():
-            raise BusinessError("; ".join(errors), code="archive_refused")
-        raise ApplicationError(f"Uventet side etter lagring: {self.page.url}", code="unexpected_response")
+    def save_post(self) -> str:
+        """Save the form; return the new document number."""
+        self.save("Lagre journalpost")
+        return self.page.get_by_test_id("dokumentnummer").inner_text().strip()
 
 
 class SearchPage(Screen):

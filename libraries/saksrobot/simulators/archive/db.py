@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, create_engine, event
+from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+
+from saksrobot import database
 
 
 class Base(DeclarativeBase):
@@ -141,18 +143,8 @@ class File(Base):
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL and a busy timeout for concurrent requests."""
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}
-                           if url.startswith("sqlite") else {})
-    if url.startswith("sqlite"):
-        @event.listens_for(engine, "connect")
-        def _pragmas(connection, _record):  # noqa: ANN001 - DB-API connection
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-    Base.metadata.create_all(engine)
-    return engine
+    """An engine for the simulator's own tables (same SQLite set-up as saksrobot's database)."""
+    return database.make_engine(url, base=Base)
 
 
 def make_sessions(engine: Engine) -> sessionmaker:

@@ -71,7 +71,8 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=30)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(simulators={"archive_database_url": f"sqlite:///{Path(tmp) / 'sim.db'}"})
+        settings = load_settings(simulators={"archive_database_url": f"sqlite:///{Path(tmp) / 'sim.db'}",
+                                             "schooladmin_database_url": f"sqlite:///{Path(tmp) / 'school.db'}"})
         with running_simulators(settings, port=0) as sims:
             robot_settings = load_settings(archive={"base_url": sims.archive_url, "api_key": sims.api_key,
                                                     "password": sims.password})

@@ -12,9 +12,12 @@ from saksrobot.simulators import running_simulators
 
 @pytest.fixture(scope="module")
 def sims(tmp_path_factory):
-    """The archive simulator on a free port with its own SQLite database, for one test module."""
-    db = tmp_path_factory.mktemp("sim") / "archive.db"
-    with running_simulators(load_settings(simulators={"archive_database_url": f"sqlite:///{db}"}), port=0) as s:
+    """The archive and school-admin simulators on free ports, each with its own SQLite database, for
+    one test module."""
+    folder = tmp_path_factory.mktemp("sim")
+    settings = load_settings(simulators={"archive_database_url": f"sqlite:///{folder / 'archive.db'}",
+                                         "schooladmin_database_url": f"sqlite:///{folder / 'schooladmin.db'}"})
+    with running_simulators(settings, port=0) as s:
         yield s
 
 POSTGRES_URL = os.environ.get("SAKSROBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -93,15 +93,40 @@ class FaultSettings(_Section):
     seed: int | None = None
 
 
+class SchoolAdminSettings(_Section):
+    """How robots reach the school-admin system (Public Oppvekst style)."""
+
+    backend: Backend = Backend.UI
+    base_url: str = "http://127.0.0.1:8361"
+    api_key: SecretStr | None = None
+    username: str = "robot"
+    password: SecretStr | None = None
+    timeout_seconds: float = Field(30.0, gt=0)
+    retries: int = Field(3, ge=0, le=10)
+    retry_backoff_seconds: float = Field(0.5, ge=0)
+    labels: dict[str, str] = {}
+
+    _http_url = field_validator("base_url")(ArchiveSettings._http_url.__func__)
+
+
 class SimulatorSettings(_Section):
-    """The simulated archive (and later school-admin) systems."""
+    """The simulated archive and school-admin systems (they share credentials and faults)."""
 
     host: str = "127.0.0.1"
     archive_port: int = Field(8360, ge=1, le=65535)
     archive_database_url: str = "sqlite:///var/archive-sim.db"
+    schooladmin_port: int = Field(8361, ge=1, le=65535)
+    schooladmin_database_url: str = "sqlite:///var/schooladmin-sim.db"
     api_key: SecretStr | None = None  # None: a random key is made at start
     password: SecretStr | None = None  # password of every simulator user; None: random
     faults: FaultSettings = FaultSettings()
+
+
+class PptSettings(_Section):
+    """Where the ppt_referrals robot files PPT cases and referrals in the archive."""
+
+    responsible_unit: str = "Pedagogisk-psykologisk tjeneste (PPT)"
+    access_group: str = "PPT"
 
 
 class IdentitySettings(_Section):
@@ -172,9 +197,11 @@ class Settings(BaseSettings):
     logs_dir: Path = Path("logs")
     database: DatabaseSettings = DatabaseSettings()
     archive: ArchiveSettings = ArchiveSettings()
+    schooladmin: SchoolAdminSettings = SchoolAdminSettings()
     browser: BrowserSettings = BrowserSettings()
     simulators: SimulatorSettings = SimulatorSettings()
     identity: IdentitySettings = IdentitySettings()
+    ppt: PptSettings = PptSettings()
     workitems: WorkItemSettings = WorkItemSettings()
     gevinst: GevinstSettings = GevinstSettings()
     logging: LoggingSettings = LoggingSettings()

@@ -30,7 +30,7 @@ def world(tmp_path, sims):
     database = f"sqlite:///{tmp_path / 'saksrobot.db'}"
     settings = load_settings(logs_dir=tmp_path / "logs", database={"url": database})
     sheet = write_sample_sheet(tmp_path / "requests.xlsx", DEMO_PERSONS, DEMO_ENTERPRISES)
-    env = robot_environment(settings, sims.archive_url, sims.api_key, sims.password, "api", database)
+    env = robot_environment(settings, sims, database_url=database)
 
     def run(robot: str):
         return run_robot(settings, robot, variables={"REQUESTS": str(sheet)}, env=env, timeout=300)

@@ -10,9 +10,11 @@ from saksrobot.archive.models import (
     Category,
     ExternalId,
     FileAttachment,
+    JournalPostResult,
     NewCase,
     NewJournalPost,
     Party,
+    PrivatePerson,
 )
 
 __all__ = [
@@ -25,8 +27,10 @@ __all__ = [
     "Category",
     "ExternalId",
     "FileAttachment",
+    "JournalPostResult",
     "NewCase",
     "NewJournalPost",
     "Party",
+    "PrivatePerson",
     "open_archive",
 ]

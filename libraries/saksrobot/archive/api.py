@@ -18,6 +18,7 @@ from saksrobot.archive.models import (
     NewCase,
     NewJournalPost,
     Party,
+    PrivatePerson,
 )
 from saksrobot.errors import ApplicationError, BusinessError, ConfigurationError
 from saksrobot.settings import Settings
@@ -135,11 +136,25 @@ class ApiArchive(Archive):
             "DocumentDate": post.document_date and post.document_date.isoformat(),
             "AccessCode": post.access_code, "Paragraph": post.paragraph, "AccessGroup": post.access_group,
             "Archive": post.archive, "Contacts": _contacts(post.contacts),
+            "ExternalId": post.external_id and {"Id": post.external_id.id, "Type": post.external_id.type},
             "Files": [{"Title": f.title, "Format": f.format, "Status": "F", "VersionFormat": "A",
                        "Base64Data": base64.b64encode(f.data).decode()} for f in post.files],
         }))
         log.info("Created journal post %s", body["DocumentNumber"])
         return body["DocumentNumber"]
+
+    def _find_journal_post(self, case_number: str, external_id: str) -> str | None:
+        body = self._sif.call("DocumentService", "GetDocuments", {"CaseNumber": case_number,
+                                                                  "ExternalId": external_id})
+        found = [d["DocumentNumber"] for d in body.get("Documents", [])
+                 if (d.get("ExternalId") or {}).get("Id") == external_id]
+        return found[0] if found else None
+
+    def _synchronize_person(self, person: PrivatePerson) -> None:
+        self._sif.call("ContactService", "SynchronizePrivatePerson", _drop_none({
+            "FirstName": person.first_name, "LastName": person.last_name,
+            "PersonalIdNumber": person.personal_id_number,
+            "PrivateAddress": person.address and {"StreetAddress": person.address}}))
 
     def update_case(self, case_number: str, changes: CaseChanges) -> None:
         """Change fields of an existing case (e.g. ``status="AS"`` to close it). API only."""

@@ -5,16 +5,25 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from types import TracebackType
 
-from saksrobot.archive._retry import Retry
-from saksrobot.archive.models import Case, CaseQuery, CaseResult, NewCase, NewJournalPost
+from saksrobot.archive.models import (
+    Case,
+    CaseQuery,
+    CaseResult,
+    JournalPostResult,
+    NewCase,
+    NewJournalPost,
+    PrivatePerson,
+)
+from saksrobot.retry import Retry
 from saksrobot.settings import Backend, Settings
 
 
 class Archive(ABC):
     """A connection to the archive system. Both back-ends give the same results.
 
-    ``create_case`` is idempotent on ``external_id``: when a case with that external id exists,
-    it is returned (``created=False``) instead of a second case being made.
+    ``create_case`` and ``create_journal_post`` are idempotent on ``external_id``: when a case (a
+    journal post in the same case) with that external id exists, it is returned (``created=False``)
+    instead of a second one being made.
     Errors are :class:`~saksrobot.errors.BusinessError` (the archive refused the data) or
     :class:`~saksrobot.errors.ApplicationError` (the archive is unreachable, failing or changed).
     """
@@ -31,6 +40,13 @@ class Archive(ABC):
 
     @abstractmethod
     def _create_journal_post(self, post: NewJournalPost) -> str: ...
+
+    @abstractmethod
+    def _find_journal_post(self, case_number: str, external_id: str) -> str | None:
+        """The document number of the journal post with this external id in the case, or ``None``."""
+
+    @abstractmethod
+    def _synchronize_person(self, person: PrivatePerson) -> None: ...
 
     @abstractmethod
     def close(self) -> None:
@@ -54,9 +70,21 @@ class Archive(ABC):
         """
         return self._retry(self._find_or_create_case, case)
 
-    def create_journal_post(self, post: NewJournalPost) -> str:
-        """File a journal post and return its document number ``YY/NNNNN-N``."""
-        return self._retry(self._create_journal_post, post)
+    def create_journal_post(self, post: NewJournalPost) -> JournalPostResult:
+        """File a journal post (document number ``YY/NNNNN-N``) unless the case holds one with its
+        external id; that one is returned then."""
+        return self._retry(self._find_or_create_journal_post, post)
+
+    def synchronize_person(self, person: PrivatePerson) -> None:
+        """Create the person in the contact register, or update the one with the same fødselsnummer."""
+        self._retry(self._synchronize_person, person)
+
+    def _find_or_create_journal_post(self, post: NewJournalPost) -> JournalPostResult:
+        if post.external_id is not None:
+            found = self._find_journal_post(post.case_number, post.external_id.id)
+            if found:
+                return JournalPostResult(document_number=found, created=False)
+        return JournalPostResult(document_number=self._create_journal_post(post), created=True)
 
     def _find_or_create_case(self, case: NewCase) -> CaseResult:
         if case.external_id is not None:

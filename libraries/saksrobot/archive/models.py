@@ -117,6 +117,28 @@ class NewJournalPost(_Model):
     archive: str | None = None
     contacts: tuple[Party, ...] = ()
     files: tuple[FileAttachment, ...] = ()
+    external_id: ExternalId | None = None
+
+
+class JournalPostResult(_Model):
+    """The outcome of :meth:`Archive.create_journal_post`: the document number, and whether it was made now."""
+
+    document_number: str
+    created: bool
+
+
+class PrivatePerson(_Model):
+    """A private person in the archive's contact register, keyed by fødselsnummer."""
+
+    personal_id_number: str
+    first_name: str
+    last_name: str
+    address: str | None = None
+
+    def __repr__(self) -> str:  # names and numbers are personal data
+        return "PrivatePerson(***)"
+
+    __str__ = __repr__
 
 
 class CaseQuery(_Model):

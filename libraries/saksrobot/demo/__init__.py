@@ -1,7 +1,8 @@
-"""``saksrobot demo``: the simulator with seed data, archive_cases on a sample sheet, a summary."""
+"""``saksrobot demo``: the simulators with seed data, every robot once, a summary."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import date
 
@@ -12,59 +13,77 @@ from saksrobot import sheets
 from saksrobot.database import make_engine
 from saksrobot.demo.sample import write_sample_sheet
 from saksrobot.gevinst import parse_period, summarize
-from saksrobot.runner import run_robot
+from saksrobot.runner import RunResult, run_robot
 from saksrobot.settings import Settings
+from saksrobot.simulators.server import RunningSimulators
+from saksrobot.workitems import State, WorkItemStore
+
+STATES = {State.DONE: "ferdig", State.MANUAL: "til manuell behandling", State.PENDING: "prøves igjen",
+          State.FAILED: "feilet"}
 
 
-def robot_environment(settings: Settings, archive_url: str, api_key: str, password: str,
-                      backend: str, database_url: str) -> dict[str, str]:
-    """Environment that points a robot subprocess at a running simulator and a database."""
+def robot_environment(settings: Settings, sims: RunningSimulators, *, database_url: str,
+                      archive_backend: str = "api", schooladmin_backend: str = "ui") -> dict[str, str]:
+    """Environment that points a robot subprocess at running simulators and a database."""
     return {
         "SAKSROBOT_DATABASE__URL": database_url,
-        "SAKSROBOT_ARCHIVE__BASE_URL": archive_url,
-        "SAKSROBOT_ARCHIVE__API_KEY": api_key,
-        "SAKSROBOT_ARCHIVE__PASSWORD": password,
-        "SAKSROBOT_ARCHIVE__BACKEND": backend,
+        "SAKSROBOT_ARCHIVE__BASE_URL": sims.archive_url,
+        "SAKSROBOT_ARCHIVE__API_KEY": sims.api_key,
+        "SAKSROBOT_ARCHIVE__PASSWORD": sims.password,
+        "SAKSROBOT_ARCHIVE__BACKEND": archive_backend,
+        "SAKSROBOT_SCHOOLADMIN__BASE_URL": sims.schooladmin_url,
+        "SAKSROBOT_SCHOOLADMIN__API_KEY": sims.api_key,
+        "SAKSROBOT_SCHOOLADMIN__PASSWORD": sims.password,
+        "SAKSROBOT_SCHOOLADMIN__BACKEND": schooladmin_backend,
         "SAKSROBOT_HOME": str(settings.home),
     }
 
 
 def run_demo(settings: Settings, *, backend: str, console: Console) -> bool:
-    """Run the demo; return whether the robot run succeeded."""
+    """Run the demo; return whether every robot run succeeded."""
     from saksrobot.simulators import running_simulators
     from saksrobot.simulators.archive.seed import DEMO_ENTERPRISES, DEMO_PERSONS
 
     demo_dir = settings.path("var") / "demo"
     demo_dir.mkdir(parents=True, exist_ok=True)
-    settings = settings.model_copy(update={"simulators": settings.simulators.model_copy(
-        update={"archive_database_url": f"sqlite:///{demo_dir / 'archive-sim.db'}"})})
+    settings = settings.model_copy(update={"simulators": settings.simulators.model_copy(update={
+        "archive_database_url": f"sqlite:///{demo_dir / 'archive-sim.db'}",
+        "schooladmin_database_url": f"sqlite:///{demo_dir / 'schooladmin-sim.db'}"})})
     database = demo_dir / "saksrobot.db"
-    for stale in (demo_dir / "archive-sim.db", database):  # every demo starts from the seed data
-        stale.unlink(missing_ok=True)
+    for stale in (demo_dir / "archive-sim.db", demo_dir / "schooladmin-sim.db", database):
+        stale.unlink(missing_ok=True)  # every demo starts from the seed data
     sheet = write_sample_sheet(demo_dir / "saksforespørsler.xlsx", DEMO_PERSONS, DEMO_ENTERPRISES)
     console.print(f"Sample sheet with {len(sheets.read_rows(sheet))} case requests: {sheet}")
     with running_simulators(settings, port=0) as sims:
-        console.print(f"Archive simulator running at {sims.archive_url}; robot back-end: {backend}")
-        result = run_robot(settings, "archive_cases", variables={"REQUESTS": str(sheet)},
-                           env=robot_environment(settings, sims.archive_url, sims.api_key, sims.password, backend,
-                                                 f"sqlite:///{database}"))
-    result_sheet = result.output_dir / "resultat.xlsx"
-    if not result_sheet.exists():
-        console.print(f"[red]The robot wrote no result sheet. Log: {result.log_html}[/red]")
-        return False
-    rows = sheets.read_rows(result_sheet)
-    _print_summary(console, rows)
+        console.print(f"Archive simulator: {sims.archive_url}; school-admin simulator: {sims.schooladmin_url}; "
+                      f"archive back-end: {backend}, school-admin back-end: {settings.schooladmin.backend}")
+        env = robot_environment(settings, sims, database_url=f"sqlite:///{database}", archive_backend=backend,
+                                schooladmin_backend=settings.schooladmin.backend)
+        results = [run_robot(settings, "archive_cases", variables={"REQUESTS": str(sheet)}, env=env),
+                   run_robot(settings, "school_cases", env=env),
+                   run_robot(settings, "ppt_referrals", env=env)]
+    _print_archive_cases(console, results[0])
+    store = WorkItemStore(make_engine(f"sqlite:///{database}"))
+    for result in results[1:]:
+        _print_items(console, result, store)
     for line in summarize(make_engine(f"sqlite:///{database}"), parse_period(f"{date.today():%Y}")):
         console.print(f"Gevinst {line.process}: {line.items_done} saker, {line.hours_saved:.1f} timer spart "
                       f"({line.handed_over} til manuell behandling)")
-    console.print(f"Log:          {result.log_html}", soft_wrap=True)
-    console.print(f"Result sheet: {result_sheet}", soft_wrap=True)
-    return result.succeeded
+    for result in results:
+        console.print(f"Log {result.robot}: {result.log_html} ({result.status.value})", soft_wrap=True)
+    console.print("Manual queue: saksrobot queue list --state manual "
+                  f"(with SAKSROBOT_DATABASE__URL=sqlite:///{database})", soft_wrap=True)
+    return all(r.succeeded for r in results)
 
 
-def _print_summary(console: Console, rows: list[dict]) -> None:
+def _print_archive_cases(console: Console, result: RunResult) -> None:
+    result_sheet = result.output_dir / "resultat.xlsx"
+    if not result_sheet.exists():
+        console.print(f"[red]archive_cases wrote no result sheet. Log: {result.log_html}[/red]")
+        return
+    rows = sheets.read_rows(result_sheet)
     counts = Counter(r["Resultat"] for r in rows)
-    console.print("Summary: " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+    console.print("archive_cases: " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
     created = [r["Saksnummer"] for r in rows if r["Resultat"] == "Opprettet"]
     if created:
         console.print(f"Cases created: {', '.join(created)}", soft_wrap=True)
@@ -74,3 +93,17 @@ def _print_summary(console: Console, rows: list[dict]) -> None:
         for r in rejected:
             table.add_row(str(r["Rad"]), r["Id"], r["Resultat"], r["Årsak"] or "")
         console.print(table)
+
+
+def _print_items(console: Console, result: RunResult, store: WorkItemStore) -> None:
+    """One line per item the run handled (from its listener records): id, state, case number or reason."""
+    events = result.output_dir / "items.jsonl"
+    records = [json.loads(line) for line in events.read_text(encoding="utf-8").splitlines()] if events.exists() else []
+    keys = list(dict.fromkeys(r["key"] for r in records if r.get("kind") == "item"))
+    items = store.by_keys(result.robot, keys)
+    table = Table("Id", "Tilstand", "Saksnummer / årsak", title=f"{result.robot} ({result.status.value})")
+    for key in keys:
+        item = items[key]
+        detail = item.result.get("case_number") if item.state == State.DONE else item.reason_text
+        table.add_row(key, STATES.get(item.state, item.state), detail or "")
+    console.print(table)

@@ -159,12 +159,12 @@ class ArchiveLibrary:
         | ... | category=Dokument inn | access_code=13 | paragraph=Offl. § 13 | files=${CURDIR}/henvisning.pdf |
         """
         role = "Avsender" if category is Category.INCOMING else "Mottaker"
-        number = self.archive.create_journal_post(NewJournalPost(
+        result = self.archive.create_journal_post(NewJournalPost(
             case_number=case_number, title=title, category=category, unofficial_title=unofficial_title,
             document_date=document_date, access_code=access_code, paragraph=paragraph,
             contacts=(Party(reference=sender, role=role, unofficial=len(sender) == 11),) if sender else (),
             files=tuple(FileAttachment(title=f.stem, format=f.suffix.lstrip(".").lower(), data=f.read_bytes())
                         for f in files or ()),
         ))
-        logger.info(f"Journal post {number} created")
-        return number
+        logger.info(f"Journal post {result.document_number} created")
+        return result.document_number

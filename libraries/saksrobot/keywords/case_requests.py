@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from robot.api import logger
 from robot.api.deco import keyword, library
@@ -13,14 +13,14 @@ from robot.libraries.BuiltIn import BuiltIn
 
 from saksrobot import sheets
 from saksrobot.domain.case_request import CaseRequest
-from saksrobot.errors import ApplicationError, BusinessError
+from saksrobot.errors import BusinessError
+from saksrobot.keywords._context import suite_library
 from saksrobot.keywords.archive import ArchiveLibrary
 from saksrobot.keywords.workitems import WorkItemsLibrary
 from saksrobot.settings import Settings, load_settings
 from saksrobot.workitems import State, WorkItem
 
 RESULT_COLUMNS = ["Rad", "Id", "Tittel", "Resultat", "Saksnummer", "Årsak"]
-L = TypeVar("L")
 
 
 @dataclass
@@ -40,13 +40,6 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def _library(kind: type[L]) -> L:
-    for instance in BuiltIn().get_library_instance(all=True).values():
-        if isinstance(instance, kind):
-            return instance
-    raise ApplicationError(f"{kind.__name__} is not imported in this suite", code="not_imported")
 
 
 def _result(item: WorkItem | None, run_id: str | None) -> dict[str, str]:
@@ -112,7 +105,7 @@ class CaseRequestsLibrary:
         Example:
         | `Add Work Items For Requests` | ${requests} |
         """
-        work = _library(WorkItemsLibrary)
+        work = suite_library(WorkItemsLibrary)
         new = sum(work.store.add(work.process, r.key, r.payload)[1] for r in requests)
         logger.info(f"{new} new work item(s), {len(requests) - new} known from earlier runs")
         return new
@@ -130,7 +123,7 @@ class CaseRequestsLibrary:
         if not item.payload.get("Id"):
             raise BusinessError("Id mangler", code="invalid_request")
         request = CaseRequest.from_row(item.payload, allow_synthetic_fnr=self._settings.identity.allow_synthetic_fnr)
-        result = _library(ArchiveLibrary).archive.create_case(request.to_new_case())
+        result = suite_library(ArchiveLibrary).archive.create_case(request.to_new_case())
         logger.info(f"Request {item.key}: case {result.case_number} "
                     f"{'created' if result.created else 'found from an earlier run'}")
         return {"case_number": result.case_number, "created": result.created}
@@ -142,7 +135,7 @@ class CaseRequestsLibrary:
         Example:
         | `Write Result Sheet` | ${OUTPUT_DIR}/resultat.xlsx |
         """
-        work = _library(WorkItemsLibrary)
+        work = suite_library(WorkItemsLibrary)
         items = work.store.by_keys(work.process, [r.key for r in self._rows])
         run_id = BuiltIn().get_variable_value("${RUN_ID}")
         results = [{"Rad": str(r.row), "Id": r.payload.get("Id", ""), "Tittel": r.title,
@@ -161,7 +154,7 @@ class CaseRequestsLibrary:
         Example:
         | [Teardown] | `Every Request Should Be Settled` |
         """
-        work = _library(WorkItemsLibrary)
+        work = suite_library(WorkItemsLibrary)
         items = work.store.by_keys(work.process, [r.key for r in self._rows])
         unsettled = sorted(k for k, i in items.items() if i.state in (State.FAILED, State.PENDING, State.IN_PROGRESS))
         if unsettled:

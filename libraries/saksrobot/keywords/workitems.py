@@ -123,3 +123,20 @@ class WorkItemsLibrary:
         (logger.info if outcome == "done" else logger.warn)(message)
         return outcome
 
+
+    @keyword
+    def every_work_item_should_be_settled(self) -> None:
+        """Fails when an item of this run met an application error (it waits for a retry, or failed).
+
+        Items handed to archive staff do not fail the task: they are settled, with a reason, in
+        the manual queue (``saksrobot queue list --state manual``).
+
+        Example:
+        | [Teardown] | `Every Work Item Should Be Settled` |
+        """
+        logger.info(f"{self.process}: " + (", ".join(f"{k} {v}" for k, v in sorted(self.outcomes.items()))
+                                           or "no items"))
+        unsettled = self.outcomes["retry"] + self.outcomes["failed"]
+        if unsettled:
+            raise AssertionError(f"{unsettled} work item(s) of {self.process} met an application error "
+                                 f"({self.outcomes['retry']} to be retried, {self.outcomes['failed']} failed)")

@@ -1,6 +1,6 @@
 """One run of one robot: ``python -m robot`` in its own process group, with its output in
 ``logs/<robot>/<YYYYmmdd-HHMMSS>-<run id>/`` (output.xml, log.html, report.html, items.jsonl from
-the listener, summary.json), a time limit, and its status stored in the database."""
+the listener, console.log, summary.json), a time limit, and its status stored in the database."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import psutil
 from sqlalchemy.orm import Session
@@ -83,6 +84,19 @@ def end_process_tree(pid: int) -> int:
     return len(tree)
 
 
+def _tee(stream: IO[bytes], file: Path) -> None:
+    """Copy the run's console output to our console and to ``console.log`` in the run folder."""
+    with file.open("wb") as kept:
+        for line in iter(stream.readline, b""):
+            kept.write(line)
+            kept.flush()
+            try:
+                sys.__stdout__.buffer.write(line)
+                sys.__stdout__.flush()
+            except (AttributeError, OSError, ValueError):  # no console (a service): the file is enough
+                pass
+
+
 def _summary(output_dir: Path, status: RunStatus, return_code: int) -> dict[str, Any]:
     items: Counter[str] = Counter()
     tasks: dict[str, str] = {}
@@ -116,7 +130,10 @@ def run_robot(settings: Settings, robot: str, *, variables: Mapping[str, str] | 
                "--listener", f"saksrobot.runner.listener.RunListener:{output_dir / 'items.jsonl'}"]
     for name, value in (variables or {}).items():
         command += ["--variable", f"{name}:{value}"]
-    process = subprocess.Popen([*command, str(path)], env=environment, cwd=settings.home, start_new_session=True)
+    process = subprocess.Popen([*command, str(path)], env=environment, cwd=settings.home, start_new_session=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    echo = threading.Thread(target=_tee, args=(process.stdout, output_dir / "console.log"), daemon=True)
+    echo.start()
     try:
         return_code = process.wait(timeout=timeout)
         status = (RunStatus.SUCCEEDED if return_code == 0 else
@@ -129,6 +146,7 @@ def run_robot(settings: Settings, robot: str, *, variables: Mapping[str, str] | 
         end_process_tree(process.pid)
         process.wait()
         raise
+    echo.join(timeout=5)
     summary = _summary(output_dir, status, return_code)
     (output_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
     with Session(engine) as s:

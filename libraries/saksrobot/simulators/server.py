@@ -18,7 +18,8 @@ import uvicorn
 from saksrobot.errors import ApplicationError
 from saksrobot.privacy import install_log_mask
 from saksrobot.settings import Settings
-from saksrobot.simulators.archive.app import create_app
+from saksrobot.simulators.archive.app import create_app as create_archive
+from saksrobot.simulators.schooladmin.app import create_app as create_schooladmin
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ class RunningSimulators:
     archive_url: str
     api_key: str
     password: str
+    schooladmin_url: str
 
 
 def _credentials(settings: Settings) -> tuple[str, str]:
@@ -43,52 +45,91 @@ def _free_port(host: str) -> int:
         return s.getsockname()[1]
 
 
-def _server(settings: Settings, port: int, api_key: str, password: str) -> uvicorn.Server:
+def _servers(settings: Settings, ports: tuple[int, int], api_key: str, password: str) -> list[uvicorn.Server]:
+    """The archive and the school-admin simulator, in that order."""
     sim = settings.simulators
-    app = create_app(sim, settings.sqlite_ready(sim.archive_database_url), api_key, password)
-    config = uvicorn.Config(app, host=sim.host, port=port, log_config=None, access_log=False,
-                            log_level="warning")
-    return uvicorn.Server(config)
+    apps = (create_archive(sim, settings.sqlite_ready(sim.archive_database_url), api_key, password),
+            create_schooladmin(sim, settings.sqlite_ready(sim.schooladmin_database_url), api_key, password))
+    return [uvicorn.Server(uvicorn.Config(app, host=sim.host, port=port, log_config=None, access_log=False,
+                                          log_level="warning")) for app, port in zip(apps, ports, strict=True)]
+
+
+def _wait_healthy(url: str, thread: threading.Thread, name: str, deadline: float) -> None:
+    while True:
+        try:
+            if httpx.get(f"{url}/_sim/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise ApplicationError(f"The {name} simulator did not start on {url} (port in use?)")
+        time.sleep(0.05)
+
+
+def _ports(settings: Settings, port: int | None) -> tuple[int, int]:
+    """(archive, school-admin): free ports for ``port=0``, else the configured ones (``port``
+    overrides the archive's)."""
+    sim = settings.simulators
+    if port == 0:
+        archive = _free_port(sim.host)
+        schooladmin = _free_port(sim.host)
+        while schooladmin == archive:
+            schooladmin = _free_port(sim.host)
+        return archive, schooladmin
+    return (sim.archive_port if port is None else port), sim.schooladmin_port
 
 
 @contextmanager
 def running_simulators(settings: Settings, port: int | None = None) -> Iterator[RunningSimulators]:
-    """Run the archive simulator in a background thread; ``port=0`` picks a free port."""
+    """Run the archive and school-admin simulators in background threads; ``port=0`` picks free
+    ports for both."""
     host = settings.simulators.host
-    port = settings.simulators.archive_port if port is None else port or _free_port(host)
     api_key, password = _credentials(settings)
-    server = _server(settings, port, api_key, password)
-    thread = threading.Thread(target=server.run, name="archive-simulator", daemon=True)
-    thread.start()
-    url = f"http://{host}:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(f"{url}/_sim/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise ApplicationError(f"The archive simulator did not start on {url} (port in use?)")
-        time.sleep(0.05)
+    ports = _ports(settings, port)
+    servers = _servers(settings, ports, api_key, password)
+    names = ("archive", "school-admin")
+    threads = [threading.Thread(target=server.run, name=f"{name}-simulator", daemon=True)
+               for server, name in zip(servers, names, strict=True)]
+    urls = [f"http://{host}:{p}" for p in ports]
     try:
-        yield RunningSimulators(archive_url=url, api_key=api_key, password=password)
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 20
+        for url, thread, name in zip(urls, threads, names, strict=True):
+            _wait_healthy(url, thread, name, deadline)
+        yield RunningSimulators(archive_url=urls[0], api_key=api_key, password=password, schooladmin_url=urls[1])
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        for server in servers:
+            server.should_exit = True
+        for thread in threads:
+            if thread.is_alive():
+                thread.join(timeout=10)
 
 
 def serve_forever(settings: Settings) -> None:
-    """Run the archive simulator in the foreground until Ctrl+C."""
+    """Run both simulators in the foreground until Ctrl+C (the school-admin one in a thread)."""
     install_log_mask(settings.logging.level)
     api_key, password = _credentials(settings)
     sim = settings.simulators
-    url = f"http://{sim.host}:{sim.archive_port}"
-    print(f"Archive simulator (Public 360 style): {url}   (API docs: {url}/_sim/docs)")
-    print(f"Database: {settings.sqlite_ready(sim.archive_database_url)}")
-    print("Users: robot, arkivar")
+    archive_url = f"http://{sim.host}:{sim.archive_port}"
+    schooladmin_url = f"http://{sim.host}:{sim.schooladmin_port}"
+    print(f"Archive simulator (Public 360 style): {archive_url}   (API docs: {archive_url}/_sim/docs)")
+    print(f"  Database: {settings.sqlite_ready(sim.archive_database_url)}")
+    print("  Users: robot, arkivar")
+    print(f"School-admin simulator (Public Oppvekst style): {schooladmin_url}   "
+          f"(API docs: {schooladmin_url}/_sim/docs)")
+    print(f"  Database: {settings.sqlite_ready(sim.schooladmin_database_url)}")
+    print("  Users: robot, saksbehandler")
     if sim.api_key is None or sim.password is None:
         print("Generated credentials for this run (set SAKSROBOT_SIMULATORS__API_KEY/__PASSWORD to fix them):")
-        print(f"  export SAKSROBOT_ARCHIVE__API_KEY={api_key}")
-        print(f"  export SAKSROBOT_ARCHIVE__PASSWORD={password}")
-    _server(settings, sim.archive_port, api_key, password).run()
+        for system in ("ARCHIVE", "SCHOOLADMIN"):
+            print(f"  export SAKSROBOT_{system}__API_KEY={api_key}")
+            print(f"  export SAKSROBOT_{system}__PASSWORD={password}")
+    archive, schooladmin = _servers(settings, (sim.archive_port, sim.schooladmin_port), api_key, password)
+    thread = threading.Thread(target=schooladmin.run, name="school-admin-simulator", daemon=True)
+    thread.start()
+    try:
+        archive.run()
+    finally:
+        schooladmin.should_exit = True
+        thread.join(timeout=10)

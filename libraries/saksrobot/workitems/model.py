@@ -52,3 +52,15 @@ class WorkItem(Base):
 
     def __repr__(self) -> str:  # payloads may hold personal data: never in a repr
         return f"WorkItem({self.id}, {self.process}/{self.key}, {self.state})"
+
+
+class ContentClaim(Base):
+    """The first item of a process that carried some content (a fingerprint of a referral, the
+    hash of an invoice file): a later item with the same content is a duplicate of that one."""
+
+    __tablename__ = "work_item_content"
+
+    process: Mapped[str] = mapped_column(String(100), primary_key=True)
+    content_key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    claimed_at: Mapped[datetime] = mapped_column(DateTime())

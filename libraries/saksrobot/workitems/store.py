@@ -23,7 +23,7 @@ from sqlalchemy.orm import sessionmaker
 
 from saksrobot.errors import ApplicationError, SaksrobotError
 from saksrobot.privacy import mask
-from saksrobot.workitems.model import State, WorkItem
+from saksrobot.workitems.model import ContentClaim, State, WorkItem
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +91,20 @@ class WorkItemStore:
                 s.rollback()
                 return s.scalars(select(WorkItem).where(WorkItem.process == process, WorkItem.key == key)).one(), False
             return item, True
+
+    def claim_content(self, process: str, content_key: str, key: str) -> str:
+        """Record that item ``key`` carries ``content_key`` unless an item did before; return the key
+        of the first item that carried it (``key`` itself when this is the first, or a re-run)."""
+        with self._sessions() as s:
+            s.add(ContentClaim(process=process, content_key=content_key, key=key, claimed_at=utcnow()))
+            try:
+                s.commit()
+                return key
+            except IntegrityError:
+                s.rollback()
+        with self._sessions() as s:
+            return s.scalars(select(ContentClaim.key).where(
+                ContentClaim.process == process, ContentClaim.content_key == content_key)).one()
 
     # -- consumer ------------------------------------------------------------------------------
     def reserve(self, process: str, run_id: str | None = None) -> WorkItem | None:

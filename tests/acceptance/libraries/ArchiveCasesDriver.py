@@ -3,10 +3,8 @@ robot as a real subprocess, and checks the outcome through the archive's API."""
 
 from __future__ import annotations
 
-import base64
 import json
 import re
-import zlib
 from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
@@ -15,6 +13,7 @@ import httpx
 from robot.api import logger
 from robot.api.deco import keyword, library
 from robot.libraries.BuiltIn import BuiltIn
+from run_output import readable_text
 
 from saksrobot import sheets
 from saksrobot.archive import CaseQuery, open_archive
@@ -29,19 +28,6 @@ from saksrobot.simulators.archive.seed import DEMO_ENTERPRISES, DEMO_PERSONS
 from saksrobot.workitems import State, WorkItemStore
 
 FNR = re.compile(r"(?<!\d)\d{11}(?!\d)")
-JS_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
-LOG_STRINGS = re.compile(r'window\.output\["strings"\] = window\.output\["strings"\]\.concat\((\[.*?\])\);')
-
-
-def _readable_text(file: Path) -> str:
-    """A file's text; for Robot Framework's log.html/report.html also the compressed strings."""
-    text = file.read_bytes().decode("utf-8", "replace")
-    if file.suffix == ".html":
-        for chunk in LOG_STRINGS.findall(text):
-            for item in JS_STRING.findall(chunk):
-                if not item.startswith("*"):  # "*..." is stored as it is, the rest zlib + base64
-                    text += "\n" + zlib.decompress(base64.b64decode(item)).decode("utf-8", "replace")
-    return text
 
 
 @library(scope="SUITE")
@@ -55,7 +41,8 @@ class ArchiveCasesDriver:
         work = Path(BuiltIn().get_variable_value("${OUTPUT_DIR}"))
         self.database = work / "saksrobot.db"
         self.settings = load_settings(logs_dir=work / "runs", simulators={
-            "archive_database_url": f"sqlite:///{work / 'archive-sim.db'}"})
+            "archive_database_url": f"sqlite:///{work / 'archive-sim.db'}",
+            "schooladmin_database_url": f"sqlite:///{work / 'schooladmin-sim.db'}"})
         self.sims = self._stack.enter_context(running_simulators(self.settings, port=0))
         self.sheet = write_sample_sheet(work / "saksforespørsler.xlsx", DEMO_PERSONS, DEMO_ENTERPRISES)
         self.rows = sample_rows(DEMO_PERSONS, DEMO_ENTERPRISES)
@@ -93,8 +80,8 @@ class ArchiveCasesDriver:
     @keyword
     def run_archive_cases(self, backend: str, retries: int = 3, labels: str = "{}", backoff: int = 0,
                           max_attempts: int = 3) -> RunResult:
-        env = robot_environment(self.settings, self.sims.archive_url, self.sims.api_key, self.sims.password,
-                                backend, f"sqlite:///{self.database}")
+        env = robot_environment(self.settings, self.sims, database_url=f"sqlite:///{self.database}",
+                                archive_backend=backend)
         env |= {"SAKSROBOT_ARCHIVE__RETRIES": str(retries), "SAKSROBOT_ARCHIVE__RETRY_BACKOFF_SECONDS": "0.05",
                 "SAKSROBOT_ARCHIVE__LABELS": labels, "SAKSROBOT_BROWSER__TIMEOUT_SECONDS": "10",
                 "SAKSROBOT_WORKITEMS__BACKOFF_SECONDS": str(backoff),
@@ -210,7 +197,7 @@ class ArchiveCasesDriver:
         for run in self._runs:
             for file in run.output_dir.rglob("*"):
                 if file.is_file():
-                    text = _readable_text(file)
+                    text = readable_text(file)
                     leaks += [f"{file.name}" for n in numbers if n in text]
                     if file.suffix == ".xlsx":
                         cells = json.dumps(sheets.read_rows(file), default=str)

@@ -8,10 +8,14 @@ from saksrobot.archive import (
     CaseChanges,
     CaseQuery,
     Category,
+    ExternalId,
     FileAttachment,
     NewJournalPost,
+    Party,
+    PrivatePerson,
     open_archive,
 )
+from saksrobot.domain.identity import synthetic_fnr
 from saksrobot.errors import BusinessError
 from saksrobot.settings import Backend, load_settings
 from saksrobot.simulators.archive.seed import DEMO_PERSONS
@@ -39,11 +43,17 @@ def test_create_find_and_file_give_the_same_case_through_both_back_ends(archives
         "Elev", "13", P13, "Nordby skole")
     assert [(c.archive_type, c.code) for c in via_api.archive_codes] == [("FNR", DEMO_PERSONS[0]),
                                                                           ("FAGKLASSE PRINSIPP", "B31")]
-    document = archives[backend].create_journal_post(NewJournalPost(
+    post = NewJournalPost(
         case_number=made.case_number, title="Henvisning", category=Category.INCOMING, access_code="13",
-        paragraph=P13, document_date=date(2026, 11, 2),
-        files=(FileAttachment(title="henvisning", format="pdf", data=b"%PDF-1.4 test"),)))
-    assert document == f"{made.case_number}-1"
+        paragraph=P13, access_group="PPT", document_date=date(2026, 11, 2), external_id=ExternalId(id="H-1"),
+        contacts=(Party(reference="980000702", role="Avsender", unofficial=False),),
+        files=(FileAttachment(title="henvisning", format="pdf", data=b"%PDF-1.4 test"),))
+    document = archives[backend].create_journal_post(post)
+    assert (document.document_number, document.created) == (f"{made.case_number}-1", True)
+    again = archives[backend].create_journal_post(post)
+    assert (again.document_number, again.created) == (f"{made.case_number}-1", False)
+    other = archives[backend].create_journal_post(post.model_copy(update={"external_id": ExternalId(id="H-2")}))
+    assert other.document_number == f"{made.case_number}-2"
     archives["api"].update_case(made.case_number, CaseChanges(status="AS"))
     assert archives[backend].get_case(made.case_number).status == "Avsluttet av saksbehandler"
 
@@ -66,3 +76,16 @@ def test_refusals_are_business_errors_with_the_same_reason(archives, backend, ch
     case = pupil_folder(f"bad-{backend}-{reason}").model_copy(update=change)
     with pytest.raises(BusinessError, match=reason):
         archives[backend].create_case(case)
+
+
+@pytest.mark.parametrize(("backend", "day"), [("api", 1), ("ui", 2)])
+def test_a_synchronised_person_can_be_a_party(archives, backend, day, pupil_folder):
+    fnr = synthetic_fnr(date(2017, 3, day), 600)
+    folder = pupil_folder(f"person-{backend}").model_copy(update={"parties": (Party(reference=fnr),)})
+    with pytest.raises(BusinessError, match="Fant ingen kontakt"):
+        archives[backend].create_case(folder)
+    person = PrivatePerson(personal_id_number=fnr, first_name="Test", last_name="Testesen", address="Vei 1")
+    archives[backend].synchronize_person(person)
+    archives[backend].synchronize_person(person)  # again: updated, not duplicated
+    assert repr(person) == "PrivatePerson(***)"
+    assert archives[backend].create_case(folder).created

@@ -75,3 +75,9 @@ def test_orgnr(value, ok):
                                            ("1234567890", False), ("12a", False), ("1", False)])
 def test_kid(value, ok):
     assert is_valid_kid(value) is ok
+
+
+def test_a_synthetic_d_number_has_day_plus_40_and_month_plus_80():
+    parsed = parse_fnr("49901650097")
+    assert parsed.birth_date == date(2016, 10, 9)
+    assert not is_valid_fnr("49901650097", allow_synthetic=False)

@@ -41,6 +41,8 @@ Produce
 Consume
     ${counts}=    Process Work Items    Handle
     Should Be Equal    ${counts}    ${{ {"done": 1, "manual": 1, "retry": 2} }}
+    Run Keyword And Expect Error    2 work item(s) of test met an application error (2 to be retried, 0 failed)
+    ...    Every Work Item Should Be Settled
 '''
 
 

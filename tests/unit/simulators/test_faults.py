@@ -14,7 +14,8 @@ PREFIX = "/Biz/v2/api/call/SI.Data.RPC/SI.Data.RPC"
 
 @pytest.fixture
 def sim(tmp_path):
-    settings = load_settings(simulators={"archive_database_url": f"sqlite:///{tmp_path / 'a.db'}"})
+    settings = load_settings(simulators={"archive_database_url": f"sqlite:///{tmp_path / 'a.db'}",
+                                         "schooladmin_database_url": f"sqlite:///{tmp_path / 's.db'}"})
     with running_simulators(settings, port=0) as s:
         yield s
 

@@ -143,3 +143,11 @@ def test_items_of_a_dead_consumer_on_this_machine_are_released(database_url):
     item = store.reserve("orphans")
     assert item.key == "k" and item.attempts == 2
     assert store.release_orphans("orphans") == 0  # our own live lease is left alone
+
+
+def test_the_first_item_to_claim_a_content_owns_it(store):
+    assert store.claim_content("ppt_referrals", "fp-1", "H-1") == "H-1"
+    assert store.claim_content("ppt_referrals", "fp-1", "H-1") == "H-1"  # a re-run of the same item
+    assert store.claim_content("ppt_referrals", "fp-1", "H-2") == "H-1"  # the same content again
+    assert store.claim_content("invoices", "fp-1", "X") == "X"  # per process
+    assert store.claim_content("ppt_referrals", "fp-2", "H-2") == "H-2"

@@ -1,7 +1,7 @@
 """The ``ui`` back-end: the archive's web UI in headless Chromium, through the page objects.
 
 One browser per :class:`UiArchive` (one per robot run) and a fresh browser context per
-operation, sharing the login through Playwright's storage state. An expired session is
+operation, sharing the login (see :class:`saksrobot.screens.WebSession`). An expired session is
 noticed (the login page appears) and the robot logs in again. Screenshots and traces are
 written under ``artifacts_dir`` on failure only when enabled in the settings (default off:
 screens show personal data).
@@ -10,24 +10,27 @@ screens show personal data).
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
 
-from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
-from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, Playwright
 
-from saksrobot import browser
 from saksrobot.archive.client import Archive
-from saksrobot.archive.models import ArchiveCode, Case, CaseQuery, CaseResult, NewCase, NewJournalPost, Party
-from saksrobot.archive.ui.pages import CasePage, LoginPage, NewCasePage, NewJournalPostPage, SearchPage
-from saksrobot.errors import ApplicationError, BusinessError, ConfigurationError
+from saksrobot.archive.models import (
+    ArchiveCode,
+    Case,
+    CaseQuery,
+    CaseResult,
+    NewCase,
+    NewJournalPost,
+    Party,
+    PrivatePerson,
+)
+from saksrobot.archive.ui.pages import CasePage, NewCasePage, NewJournalPostPage, NewPersonPage, SearchPage
+from saksrobot.errors import ApplicationError, BusinessError
+from saksrobot.screens import WebSession
 from saksrobot.settings import Settings
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 MIME = {"pdf": "application/pdf", "xml": "application/xml", "txt": "text/plain"}
 
 
@@ -37,74 +40,10 @@ class UiArchive(Archive):
     def __init__(self, settings: Settings, artifacts_dir: Path | None = None,
                  playwright: Playwright | None = None) -> None:
         super().__init__(settings)
-        password = settings.archive.password
-        if password is None:
-            raise ConfigurationError("archive.password is not set (SAKSROBOT_ARCHIVE__PASSWORD)")
-        self._settings, self._password = settings, password
+        self._web = WebSession("Arkivet", settings.archive, settings.browser, "archive", artifacts_dir, playwright)
         self._labels = settings.archive.labels
-        self._artifacts = artifacts_dir
-        # Playwright's sync API allows one driver per thread: share the caller's when given.
-        self._own_playwright = playwright is None
-        self._playwright = playwright or sync_playwright().start()
-        try:
-            self._browser = browser.launch(self._playwright, settings.browser)
-        except BaseException:
-            self._stop_playwright()
-            raise
-        self._storage_state: Any = None
-
-    # -- sessions -----------------------------------------------------------------------------
-    @contextmanager
-    def _page(self, operation: str) -> Iterator[Page]:
-        context: BrowserContext = self._browser.new_context(
-            base_url=self._settings.archive.base_url, storage_state=self._storage_state, locale="nb-NO")
-        context.set_default_timeout(self._settings.browser.timeout_seconds * 1000)
-        tracing = self._settings.browser.trace_on_failure and self._artifacts is not None
-        if tracing:
-            context.tracing.start(screenshots=True, snapshots=True)
-        page = context.new_page()
-        try:
-            yield page
-        except BaseException as exc:
-            self._keep_evidence(context, page, operation, tracing)
-            if isinstance(exc, PlaywrightError):
-                raise ApplicationError(f"Nettleserfeil under «{operation}»: {exc.message.splitlines()[0]}",
-                                       code="browser_error") from None
-            raise
-        else:
-            if tracing:
-                context.tracing.stop()
-        finally:
-            context.close()
-
-    def _keep_evidence(self, context: BrowserContext, page: Page, operation: str, tracing: bool) -> None:
-        if self._artifacts is None:
-            return
-        stem = self._artifacts / re.sub(r"\W+", "-", operation).strip("-")
-        try:
-            if self._settings.browser.screenshots_on_failure:
-                stem.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=f"{stem}.png", full_page=True)
-            if tracing:
-                context.tracing.stop(path=f"{stem}-trace.zip")
-        except PlaywrightError:
-            log.warning("Could not save evidence for %s", operation)
-
-    def _open(self, page: Page, path: str) -> None:
-        """Go to ``path``, logging in first when the archive asks for it."""
-        response = page.goto(path)
-        login = LoginPage(page, self._labels)
-        if login.is_shown():
-            log.info("Logging in to the archive")
-            login.log_in(self._settings.archive.username, self._password.get_secret_value())
-            self._storage_state = page.context.storage_state()
-            response = None if page.url.endswith(path) else page.goto(path)
-        if response is not None and response.status >= 500:
-            raise ApplicationError(f"Arkivet svarte med feil (HTTP {response.status})", code="server_error")
-
-    def _on_screen(self, operation: str, work: Callable[[Page], T]) -> T:
-        with self._page(operation) as page:
-            return work(page)
+        self._open = self._web.open
+        self._on_screen = self._web.on_screen
 
     # -- operations ---------------------------------------------------------------------------
     def _find_cases(self, query: CaseQuery) -> list[Case]:
@@ -191,6 +130,9 @@ class UiArchive(Archive):
             form.fill("Dokumentdato", post.document_date and post.document_date.isoformat())
             form.select("Tilgangskode", value=post.access_code, unknown="Ukjent tilgangskode")
             form.fill("Hjemmel", post.paragraph)
+            form.select("Tilgangsgruppe", value=post.access_group, unknown="Ukjent tilgangsgruppe")
+            if post.external_id:
+                form.fill("Ekstern ID", post.external_id.id)
             if post.contacts:
                 form.fill("Avsender/mottaker", post.contacts[0].reference)
             if post.files:
@@ -203,15 +145,31 @@ class UiArchive(Archive):
 
         return self._on_screen("ny journalpost", fill_in)
 
-    def _stop_playwright(self) -> None:
-        if self._own_playwright:
-            self._playwright.stop()
+    def _find_journal_post(self, case_number: str, external_id: str) -> str | None:
+        def look(page: Page) -> str | None:
+            case = self._search(page, CaseQuery(case_number=case_number, max_results=1))
+            if not case:
+                raise BusinessError(f"Fant ikke sak {case_number}", code="case_not_found")
+            posts = CasePage(page, self._labels).table("journalposter")  # _search left the case page open
+            found = [p["Dokumentnummer"] for p in posts if p.get("Ekstern ID") == external_id]
+            return found[0] if found else None
+
+        return self._on_screen("finn journalpost", look)
+
+    def _synchronize_person(self, person: PrivatePerson) -> None:
+        def fill_in(page: Page) -> None:
+            self._open(page, NewPersonPage.path)
+            form = NewPersonPage(page, self._labels)
+            form.fill("Fornavn", person.first_name)
+            form.fill("Etternavn", person.last_name)
+            form.fill("Fødselsnummer", person.personal_id_number)
+            form.fill("Adresse", person.address)
+            form.save_person()
+
+        self._on_screen("ny kontakt", fill_in)
 
     def close(self) -> None:
-        try:
-            self._browser.close()
-        finally:
-            self._stop_playwright()
+        self._web.close()
 
 
 

@@ -41,7 +41,7 @@ def sif_document(doc: db.Document) -> dict[str, Any]:
         "UnofficialTitle": doc.unofficial_title, "Category": doc.category, "Status": doc.status,
         "DocumentDate": doc.document_date.isoformat() if doc.document_date else None,
         "AccessCode": doc.access_code, "Paragraph": doc.paragraph, "AccessGroup": doc.access_group,
-        "Archive": doc.archive,
+        "Archive": doc.archive, "ExternalId": {"Id": doc.external_id} if doc.external_id else None,
         "Contacts": [{"Role": c.role, "ReferenceNumber": c.reference_number, "IsUnofficial": c.is_unofficial}
                      for c in doc.contacts],
         "Files": [{"Title": f.title, "Format": f.format, "Status": f.status, "VersionFormat": f.version_format,

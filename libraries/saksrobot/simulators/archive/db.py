@@ -117,6 +117,7 @@ class Document(Base):
     paragraph: Mapped[str | None] = mapped_column(String(200))
     access_group: Mapped[str | None] = mapped_column(String(100))
     archive: Mapped[str | None] = mapped_column(String(100))
+    external_id: Mapped[str | None] = mapped_column(String(200), index=True)
     created: Mapped[datetime]
     contacts: Mapped[list[DocumentContact]] = relationship(cascade="all, delete-orphan")
     files: Mapped[list[File]] = relationship(cascade="all, delete-orphan")

@@ -33,8 +33,8 @@ class Faults:
 
 
 class FaultMiddleware(BaseHTTPMiddleware):
-    """Delays every request and fails a share of API calls and UI form posts with HTTP 500,
-    before anything is written."""
+    """Delays every request and fails a share of writes (POST and PUT: API calls and UI form
+    posts) with HTTP 500, before anything is written."""
 
     def __init__(self, app: ASGIApp, faults: Callable[[], Faults]) -> None:
         super().__init__(app)
@@ -47,9 +47,11 @@ class FaultMiddleware(BaseHTTPMiddleware):
             return await call_next(request)
         if faults.settings.latency_ms:
             await asyncio.sleep(faults.settings.latency_ms / 1000)
-        if request.method == "POST" and faults.fails():
+        if request.method in ("POST", "PUT") and faults.fails():
             if path.startswith("/Biz/"):
                 return JSONResponse({"Message": "Intern serverfeil"}, status_code=500)
+            if path.startswith("/api/"):
+                return JSONResponse({"detail": "Intern serverfeil"}, status_code=500)
             return HTMLResponse("<!doctype html><html lang='nb'><title>Intern serverfeil</title>"
                                 "<h1>Intern serverfeil</h1><p>Prøv igjen senere.</p></html>", status_code=500)
         return await call_next(request)

@@ -33,6 +33,7 @@ PERSONS = [
     ("Emma", "Olsen", "01832150076", "Parkveien 9, 9000 Byen"),
     ("Jon", "Dahl", "12847590031", "Kirkegata 5, 9000 Byen"),
     ("Sofie", "Lie", "24920150027", "Torget 8, 9000 Byen"),
+    ("Tobias", "Eide", "27841350036", "Lia 14, 9000 Byen"),  # has a PPT case (re-referral in school-admin)
 ]
 DEMO_PERSONS = [p[2] for p in PERSONS]
 DEMO_ENTERPRISES = [e[1] for e in ENTERPRISES]
@@ -84,6 +85,12 @@ def seed(session: Session, now: datetime) -> None:
             "ArchiveCodes": [{"ArchiveType": "FNR", "ArchiveCode": PERSONS[6][2], "Sort": 1, "IsManualText": True},
                              {"ArchiveType": "FAGKLASSE PRINSIPP", "ArchiveCode": "B31", "Sort": 2}],
             "Contacts": [{"Role": "Sakspart", "ReferenceNumber": PERSONS[6][2], "IsUnofficial": True}]}),
+        (now.replace(year=now.year - 1, month=10, day=6), {
+            "Title": "PPT-sak", "UnofficialTitle": "PPT-sak - Tobias Eide", "CaseType": "PPT",
+            "SubArchive": "PPT", "AccessCode": "13", "Paragraph": P13, "AccessGroup": "PPT",
+            "ResponsibleEnterpriseRecno": units["Pedagogisk-psykologisk tjeneste (PPT)"],
+            "ArchiveCodes": [{"ArchiveType": "FNR", "ArchiveCode": PERSONS[10][2], "Sort": 1, "IsManualText": True}],
+            "Contacts": [{"Role": "Sakspart", "ReferenceNumber": PERSONS[10][2], "IsUnofficial": True}]}),
         (now - timedelta(days=7), {
             "Title": "Rammeavtale kontorrekvisita 2026", "CaseType": "Sak", "SubArchive": "Sakarkiv",
             "ResponsibleEnterpriseRecno": units["Økonomiavdelingen"],

@@ -35,6 +35,13 @@ def _text(value: Any) -> str | None:
     return str(value).strip() or None if value is not None else None
 
 
+def _external_id(value: Any) -> tuple[str | None, str | None]:
+    """``ExternalId`` as ``{Id, Type}`` or a bare string: (id, type)."""
+    if isinstance(value, dict):
+        return _text(value.get("Id")), _text(value.get("Type"))
+    return _text(value), None
+
+
 class ArchiveService:
     """Cases, journal posts and contacts on one database session (the caller commits)."""
 
@@ -129,11 +136,7 @@ class ArchiveService:
 
     def create_case(self, p: dict[str, Any], now: datetime) -> db.Case:
         self._check_case(p)
-        external = p.get("ExternalId")
-        if isinstance(external, dict):
-            external_id, external_type = _text(external.get("Id")), _text(external.get("Type"))
-        else:
-            external_id, external_type = _text(external), None
+        external_id, external_type = _external_id(p.get("ExternalId"))
         with _numbers:
             year = f"{now:%y}"
             case = db.Case(
@@ -183,8 +186,7 @@ class ArchiveService:
             query = query.where(db.Case.recno == int(recno))
         if number := _text(p.get("CaseNumber")):
             query = query.where(db.Case.case_number == number)
-        external = p.get("ExternalId")
-        if external_id := _text(external.get("Id") if isinstance(external, dict) else external):
+        if external_id := _external_id(p.get("ExternalId"))[0]:
             query = query.where(db.Case.external_id == external_id)
         if reference := _text(p.get("ContactReferenceNumber")):
             query = query.where(db.Case.contacts.any(db.CaseContact.reference_number == reference))
@@ -238,6 +240,7 @@ class ArchiveService:
                 status=_text(p.get("Status")) or "J", document_date=parsed_date,
                 access_code=_text(p.get("AccessCode")) or "U", paragraph=_text(p.get("Paragraph")),
                 access_group=_text(p.get("AccessGroup")), archive=_text(p.get("Archive")), created=now,
+                external_id=_external_id(p.get("ExternalId"))[0],
                 contacts=[db.DocumentContact(role=_text(c.get("Role")) or "Avsender",
                                              reference_number=_text(c["ReferenceNumber"]),
                                              is_unofficial=bool(c.get("IsUnofficial")))
@@ -257,6 +260,8 @@ class ArchiveService:
             query = query.where(db.Document.document_number == number)
         if recno := p.get("Recno"):
             query = query.where(db.Document.recno == int(recno))
+        if external_id := _external_id(p.get("ExternalId"))[0]:
+            query = query.where(db.Document.external_id == external_id)
         return list(self.s.scalars(query.order_by(db.Document.recno)))
 
     # -- contacts ------------------------------------------------------------------------------

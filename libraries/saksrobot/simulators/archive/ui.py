@@ -78,6 +78,8 @@ class Ui:
         router.add_api_route("/saker/{recno}/journalposter/ny", self.new_document_form, methods=["GET"])
         router.add_api_route("/saker/{recno}/journalposter/ny", self.new_document, methods=["POST"])
         router.add_api_route("/sok", self.search, methods=["GET"])
+        router.add_api_route("/kontakter/ny", self.new_person_form, methods=["GET"])
+        router.add_api_route("/kontakter/ny", self.new_person, methods=["POST"])
         return router
 
     async def login_form(self, request: Request, neste: str = "/") -> Response:
@@ -153,7 +155,7 @@ class Ui:
             names |= {e.enterprise_number: e.name for e in s.s.scalars(
                 select(db.Enterprise).where(db.Enterprise.enterprise_number.in_(references)))}
             status = s.s.get(db.Code, ("Saksstatus", case.status))
-            _ = (case.archive_codes, case.documents, case.responsible)
+            _ = (case.archive_codes, case.responsible, [d.files for d in case.documents])
             return {"case": case, "names": names, "status_text": status.description if status else case.status,
                     "codes": self._codes(s)}
         return self._run(load)
@@ -197,7 +199,8 @@ class Ui:
             "CaseNumber": context["case"].case_number, "Title": values.get("Title"),
             "UnofficialTitle": values.get("UnofficialTitle"), "Category": values.get("Category"),
             "DocumentDate": values.get("DocumentDate"), "AccessCode": values.get("AccessCode"),
-            "Paragraph": values.get("Paragraph"), "Files": files,
+            "Paragraph": values.get("Paragraph"), "AccessGroup": values.get("AccessGroup"),
+            "ExternalId": values.get("ExternalId"), "Files": files,
             "Contacts": [{"Role": role, "ReferenceNumber": contact, "IsUnofficial": len(contact) == 11}]
             if contact else [],
         }
@@ -223,3 +226,24 @@ class Ui:
             return found, self._codes(s)
         (cases, total), codes = await run_in_threadpool(self._run, run)
         return self.page(request, "search.html", q=q, searched=searched, cases=cases, total=total, codes=codes)
+
+    async def new_person_form(self, request: Request) -> Response:
+        if not self.user(request):
+            return self.to_login(request)
+        return self.page(request, "new_person.html", values={}, problems=[],
+                         message=request.session.pop("message", None))
+
+    async def new_person(self, request: Request) -> Response:
+        """Ny kontakt (privatperson): creates the person, or updates the one with this fødselsnummer."""
+        if not self.user(request):
+            return self.to_login(request)
+        values = {k: str(v) for k, v in (await request.form()).items()}
+        parameter = {"FirstName": values.get("FirstName"), "LastName": values.get("LastName"),
+                     "PersonalIdNumber": values.get("PersonalIdNumber", "").strip(),
+                     "PrivateAddress": {"StreetAddress": values.get("Address")}}
+        try:
+            person = await run_in_threadpool(self._run, lambda s: s.synchronize_person(parameter))
+        except Refused as refused:
+            return self.page(request, "new_person.html", 422, values=values, problems=refused.problems)
+        request.session["message"] = {"text": f"Kontakten er lagret (recno {person.recno})"}
+        return RedirectResponse(f"/kontakter/ny?lagret={person.recno}", status_code=303)

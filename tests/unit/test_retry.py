@@ -1,7 +1,7 @@
 import pytest
 
-from saksrobot.archive._retry import Retry
 from saksrobot.errors import ApplicationError, BusinessError
+from saksrobot.retry import Retry
 
 
 def flaky(failures, error=ApplicationError):

@@ -37,6 +37,7 @@ lint: setup
 bench: setup
 	$(BIN)/python benchmarks/case_creation.py
 	$(BIN)/python benchmarks/workitems.py
+	$(BIN)/python benchmarks/invoices.py
 
 clean:
 	rm -rf $(VENV) var logs/*/

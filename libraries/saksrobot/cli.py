@@ -75,7 +75,8 @@ def run(
 def demo(
     backend: Annotated[str, typer.Option(help="api or ui")] = "ui",
 ) -> None:
-    """Start the simulator with seed data, run archive_cases on ~30 sample requests, print a summary."""
+    """Start both simulators with seed data, run every robot once (sample sheet, school-admin inbox,
+    a mixed EHF inbox), print a summary with the hours saved."""
     from saksrobot.demo import run_demo
 
     ok = run_demo(_settings(), backend=backend, console=console)

@@ -14,15 +14,14 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, Response, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
-from pydantic import SecretStr
 
 from saksrobot import browser
 from saksrobot.errors import ApplicationError, BusinessError, ConfigurationError
-from saksrobot.settings import BrowserSettings
+from saksrobot.settings import BrowserSettings, SystemSettings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -148,15 +147,6 @@ class LoginPage(Screen):
         if self.is_shown():
             raise ApplicationError(f"Innlogging i {self.system.lower()} feilet (feil brukernavn eller passord?)",
                                    code="login_failed")
-
-
-class SystemSettings(Protocol):
-    """What a ``ui`` back-end needs to know of its system (``ArchiveSettings``, ``SchoolAdminSettings``)."""
-
-    base_url: str
-    username: str
-    password: SecretStr | None
-    labels: dict[str, str]
 
 
 class _SharedBrowser:

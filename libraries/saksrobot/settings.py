@@ -49,18 +49,18 @@ class _Section(BaseModel):
     model_config = {"extra": "forbid"}
 
 
-class ArchiveSettings(_Section):
-    """How robots reach the archive system (Public 360 style)."""
+class SystemSettings(_Section):
+    """How robots reach a target system, through its API or its web UI."""
 
     backend: Backend = Backend.API
-    base_url: str = "http://127.0.0.1:8360"
+    base_url: str
     api_key: SecretStr | None = None
     username: str = "robot"
     password: SecretStr | None = None
     timeout_seconds: float = Field(30.0, gt=0)
-    retries: int = Field(3, ge=0, le=10)
+    retries: int = Field(3, ge=0, le=10)  # retries of an application error (HTTP 5xx, time-out, lost session)
     retry_backoff_seconds: float = Field(0.5, ge=0)
-    # UI label overrides, for when the archive renames a field: {"Offentlig tittel": "Sakstittel"}
+    # UI label overrides, for when the system renames a field: {"Offentlig tittel": "Sakstittel"}
     labels: dict[str, str] = {}
 
     @field_validator("base_url")
@@ -69,6 +69,19 @@ class ArchiveSettings(_Section):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+
+class ArchiveSettings(SystemSettings):
+    """How robots reach the archive system (Public 360 style)."""
+
+    base_url: str = "http://127.0.0.1:8360"
+
+
+class SchoolAdminSettings(SystemSettings):
+    """How robots reach the school-admin system (Public Oppvekst style)."""
+
+    backend: Backend = Backend.UI
+    base_url: str = "http://127.0.0.1:8361"
 
 
 class BrowserSettings(_Section):
@@ -93,22 +106,6 @@ class FaultSettings(_Section):
     seed: int | None = None
 
 
-class SchoolAdminSettings(_Section):
-    """How robots reach the school-admin system (Public Oppvekst style)."""
-
-    backend: Backend = Backend.UI
-    base_url: str = "http://127.0.0.1:8361"
-    api_key: SecretStr | None = None
-    username: str = "robot"
-    password: SecretStr | None = None
-    timeout_seconds: float = Field(30.0, gt=0)
-    retries: int = Field(3, ge=0, le=10)
-    retry_backoff_seconds: float = Field(0.5, ge=0)
-    labels: dict[str, str] = {}
-
-    _http_url = field_validator("base_url")(ArchiveSettings._http_url.__func__)
-
-
 class SimulatorSettings(_Section):
     """The simulated archive and school-admin systems (they share credentials and faults)."""
 
@@ -127,6 +124,15 @@ class PptSettings(_Section):
 
     responsible_unit: str = "Pedagogisk-psykologisk tjeneste (PPT)"
     access_group: str = "PPT"
+
+
+class InvoiceSettings(_Section):
+    """Where the invoices robot takes EHF files from and files them."""
+
+    folder: Path = Path("var/invoices")  # inbox/ (the access point delivers here), processed/, rejected/
+    max_bytes: int = Field(20_000_000, gt=0)  # larger files are rejected unread
+    references: Path = Path("config/invoice_references.toml")  # the routing register finance staff keep
+    case_unit: str = "Økonomiavdelingen"  # responsible unit of the suppliers' invoice cases
 
 
 class IdentitySettings(_Section):
@@ -202,6 +208,7 @@ class Settings(BaseSettings):
     simulators: SimulatorSettings = SimulatorSettings()
     identity: IdentitySettings = IdentitySettings()
     ppt: PptSettings = PptSettings()
+    invoices: InvoiceSettings = InvoiceSettings()
     workitems: WorkItemSettings = WorkItemSettings()
     gevinst: GevinstSettings = GevinstSettings()
     logging: LoggingSettings = LoggingSettings()

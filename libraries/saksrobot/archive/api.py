@@ -15,6 +15,7 @@ from saksrobot.archive.models import (
     CaseChanges,
     CaseQuery,
     CaseResult,
+    Enterprise,
     NewCase,
     NewJournalPost,
     Party,
@@ -137,15 +138,17 @@ class ApiArchive(Archive):
             "AccessCode": post.access_code, "Paragraph": post.paragraph, "AccessGroup": post.access_group,
             "Archive": post.archive, "Contacts": _contacts(post.contacts),
             "ExternalId": post.external_id and {"Id": post.external_id.id, "Type": post.external_id.type},
+            "ResponsibleEnterpriseRecno": post.responsible_unit and self._unit_recno(post.responsible_unit),
+            "ResponsiblePersonEmail": post.responsible_person, "LinkedDocuments": list(post.linked_documents),
             "Files": [{"Title": f.title, "Format": f.format, "Status": "F", "VersionFormat": "A",
                        "Base64Data": base64.b64encode(f.data).decode()} for f in post.files],
         }))
         log.info("Created journal post %s", body["DocumentNumber"])
         return body["DocumentNumber"]
 
-    def _find_journal_post(self, case_number: str, external_id: str) -> str | None:
-        body = self._sif.call("DocumentService", "GetDocuments", {"CaseNumber": case_number,
-                                                                  "ExternalId": external_id})
+    def _find_journal_post(self, external_id: str, case_number: str | None) -> str | None:
+        body = self._sif.call("DocumentService", "GetDocuments", _drop_none({"CaseNumber": case_number,
+                                                                             "ExternalId": external_id}))
         found = [d["DocumentNumber"] for d in body.get("Documents", [])
                  if (d.get("ExternalId") or {}).get("Id") == external_id]
         return found[0] if found else None
@@ -155,6 +158,10 @@ class ApiArchive(Archive):
             "FirstName": person.first_name, "LastName": person.last_name,
             "PersonalIdNumber": person.personal_id_number,
             "PrivateAddress": person.address and {"StreetAddress": person.address}}))
+
+    def _synchronize_enterprise(self, enterprise: Enterprise) -> None:
+        self._sif.call("ContactService", "SynchronizeEnterprise", {
+            "Name": enterprise.name, "EnterpriseNumber": enterprise.enterprise_number})
 
     def update_case(self, case_number: str, changes: CaseChanges) -> None:
         """Change fields of an existing case (e.g. ``status="AS"`` to close it). API only."""

@@ -9,6 +9,7 @@ from saksrobot.archive.models import (
     Case,
     CaseQuery,
     CaseResult,
+    Enterprise,
     JournalPostResult,
     NewCase,
     NewJournalPost,
@@ -42,11 +43,15 @@ class Archive(ABC):
     def _create_journal_post(self, post: NewJournalPost) -> str: ...
 
     @abstractmethod
-    def _find_journal_post(self, case_number: str, external_id: str) -> str | None:
-        """The document number of the journal post with this external id in the case, or ``None``."""
+    def _find_journal_post(self, external_id: str, case_number: str | None) -> str | None:
+        """The document number of the journal post with this external id (in the case, when
+        given), or ``None``."""
 
     @abstractmethod
     def _synchronize_person(self, person: PrivatePerson) -> None: ...
+
+    @abstractmethod
+    def _synchronize_enterprise(self, enterprise: Enterprise) -> None: ...
 
     @abstractmethod
     def close(self) -> None:
@@ -79,9 +84,17 @@ class Archive(ABC):
         """Create the person in the contact register, or update the one with the same fødselsnummer."""
         self._retry(self._synchronize_person, person)
 
+    def synchronize_enterprise(self, enterprise: Enterprise) -> None:
+        """Create the enterprise in the contact register, or update the one with the same orgnr."""
+        self._retry(self._synchronize_enterprise, enterprise)
+
+    def find_journal_post(self, external_id: str, case_number: str | None = None) -> str | None:
+        """The document number of the journal post with this external id, or ``None``."""
+        return self._retry(self._find_journal_post, external_id, case_number)
+
     def _find_or_create_journal_post(self, post: NewJournalPost) -> JournalPostResult:
         if post.external_id is not None:
-            found = self._find_journal_post(post.case_number, post.external_id.id)
+            found = self._find_journal_post(post.external_id.id, post.case_number)
             if found:
                 return JournalPostResult(document_number=found, created=False)
         return JournalPostResult(document_number=self._create_journal_post(post), created=True)

@@ -118,6 +118,9 @@ class NewJournalPost(_Model):
     contacts: tuple[Party, ...] = ()
     files: tuple[FileAttachment, ...] = ()
     external_id: ExternalId | None = None
+    responsible_unit: str | None = None  # the unit that handles it (e.g. where an invoice is routed)
+    responsible_person: str | None = None  # e-mail of the saksbehandler / attestant
+    linked_documents: tuple[str, ...] = ()  # document numbers this post relates to (a credit note's invoice)
 
 
 class JournalPostResult(_Model):
@@ -125,6 +128,13 @@ class JournalPostResult(_Model):
 
     document_number: str
     created: bool
+
+
+class Enterprise(_Model):
+    """An enterprise (a supplier, a partner) in the archive's contact register, keyed by orgnr."""
+
+    enterprise_number: str
+    name: str
 
 
 class PrivatePerson(_Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from datetime import date
 
@@ -11,6 +12,7 @@ from rich.table import Table
 
 from saksrobot import sheets
 from saksrobot.database import make_engine
+from saksrobot.demo.invoice_inbox import write_inbox
 from saksrobot.demo.sample import write_sample_sheet
 from saksrobot.gevinst import parse_period, summarize
 from saksrobot.runner import RunResult, run_robot
@@ -52,6 +54,9 @@ def run_demo(settings: Settings, *, backend: str, console: Console) -> bool:
     database = demo_dir / "saksrobot.db"
     for stale in (demo_dir / "archive-sim.db", demo_dir / "schooladmin-sim.db", database):
         stale.unlink(missing_ok=True)  # every demo starts from the seed data
+    shutil.rmtree(demo_dir / "invoices", ignore_errors=True)
+    invoices = write_inbox(demo_dir / "invoices" / "inbox")
+    console.print(f"Invoice inbox with {len(invoices)} EHF files: {demo_dir / 'invoices' / 'inbox'}")
     sheet = write_sample_sheet(demo_dir / "saksforespørsler.xlsx", DEMO_PERSONS, DEMO_ENTERPRISES)
     console.print(f"Sample sheet with {len(sheets.read_rows(sheet))} case requests: {sheet}")
     with running_simulators(settings, port=0) as sims:
@@ -59,9 +64,11 @@ def run_demo(settings: Settings, *, backend: str, console: Console) -> bool:
                       f"archive back-end: {backend}, school-admin back-end: {settings.schooladmin.backend}")
         env = robot_environment(settings, sims, database_url=f"sqlite:///{database}", archive_backend=backend,
                                 schooladmin_backend=settings.schooladmin.backend)
+        env["SAKSROBOT_INVOICES__FOLDER"] = str(demo_dir / "invoices")
         results = [run_robot(settings, "archive_cases", variables={"REQUESTS": str(sheet)}, env=env),
                    run_robot(settings, "school_cases", env=env),
-                   run_robot(settings, "ppt_referrals", env=env)]
+                   run_robot(settings, "ppt_referrals", env=env),
+                   run_robot(settings, "invoices", env=env)]
     _print_archive_cases(console, results[0])
     store = WorkItemStore(make_engine(f"sqlite:///{database}"))
     for result in results[1:]:
@@ -101,9 +108,10 @@ def _print_items(console: Console, result: RunResult, store: WorkItemStore) -> N
     records = [json.loads(line) for line in events.read_text(encoding="utf-8").splitlines()] if events.exists() else []
     keys = list(dict.fromkeys(r["key"] for r in records if r.get("kind") == "item"))
     items = store.by_keys(result.robot, keys)
-    table = Table("Id", "Tilstand", "Saksnummer / årsak", title=f"{result.robot} ({result.status.value})")
+    table = Table("Id", "Tilstand", "Saks-/dokumentnummer eller årsak", title=f"{result.robot} ({result.status.value})")
     for key in keys:
         item = items[key]
-        detail = item.result.get("case_number") if item.state == State.DONE else item.reason_text
+        detail = (item.result.get("document_number") or item.result.get("case_number") if item.state == State.DONE
+                  else item.reason_text)
         table.add_row(key, STATES.get(item.state, item.state), detail or "")
     console.print(table)

@@ -117,7 +117,7 @@ def is_valid_fnr(value: str, **options: bool) -> bool:
 def is_valid_orgnr(value: str) -> bool:
     """Organisasjonsnummer: 9 digits, MOD11 with weights 3,2,7,6,5,4,3,2."""
     d = _digits(value, 9)
-    if d is None:
+    if d is None or not any(d):  # 000000000 passes MOD11 but is no organisation
         return False
     remainder = sum(w * x for w, x in zip(_ORGNR, d[:8], strict=True)) % 11
     if remainder == 1:

@@ -5,6 +5,7 @@ Import them in a robot as ``Library    saksrobot.keywords.ArchiveLibrary``.
 
 from saksrobot.keywords.archive import ArchiveLibrary
 from saksrobot.keywords.case_requests import CaseRequestsLibrary
+from saksrobot.keywords.invoices import InvoicesLibrary
 from saksrobot.keywords.ppt_referrals import PptReferralsLibrary
 from saksrobot.keywords.school_cases import SchoolCasesLibrary
 from saksrobot.keywords.schooladmin import SchoolAdminLibrary
@@ -13,6 +14,7 @@ from saksrobot.keywords.workitems import WorkItemsLibrary
 __all__ = [
     "ArchiveLibrary",
     "CaseRequestsLibrary",
+    "InvoicesLibrary",
     "PptReferralsLibrary",
     "SchoolAdminLibrary",
     "SchoolCasesLibrary",

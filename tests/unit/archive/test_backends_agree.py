@@ -8,6 +8,7 @@ from saksrobot.archive import (
     CaseChanges,
     CaseQuery,
     Category,
+    Enterprise,
     ExternalId,
     FileAttachment,
     NewJournalPost,
@@ -15,7 +16,7 @@ from saksrobot.archive import (
     PrivatePerson,
     open_archive,
 )
-from saksrobot.domain.identity import synthetic_fnr
+from saksrobot.domain.identity import is_valid_orgnr, synthetic_fnr
 from saksrobot.errors import BusinessError
 from saksrobot.settings import Backend, load_settings
 from saksrobot.simulators.archive.seed import DEMO_PERSONS
@@ -47,13 +48,21 @@ def test_create_find_and_file_give_the_same_case_through_both_back_ends(archives
         case_number=made.case_number, title="Henvisning", category=Category.INCOMING, access_code="13",
         paragraph=P13, access_group="PPT", document_date=date(2026, 11, 2), external_id=ExternalId(id="H-1"),
         contacts=(Party(reference="980000702", role="Avsender", unofficial=False),),
+        responsible_unit="Økonomiavdelingen", responsible_person="attestant@byen.kommune.no",
         files=(FileAttachment(title="henvisning", format="pdf", data=b"%PDF-1.4 test"),))
     document = archives[backend].create_journal_post(post)
     assert (document.document_number, document.created) == (f"{made.case_number}-1", True)
     again = archives[backend].create_journal_post(post)
     assert (again.document_number, again.created) == (f"{made.case_number}-1", False)
-    other = archives[backend].create_journal_post(post.model_copy(update={"external_id": ExternalId(id="H-2")}))
+    other = archives[backend].create_journal_post(post.model_copy(update={
+        "external_id": ExternalId(id="H-2"), "linked_documents": (document.document_number,)}))
     assert other.document_number == f"{made.case_number}-2"
+    assert archives["api"].find_journal_post("H-2", made.case_number) == other.document_number
+    [first, second] = archives["api"]._sif.call("DocumentService", "GetDocuments",
+                                                {"CaseNumber": made.case_number})["Documents"]
+    assert (first["ResponsibleEnterprise"]["Name"], first["ResponsiblePersonEmail"], first["AccessGroup"]) == (
+        "Økonomiavdelingen", "attestant@byen.kommune.no", "PPT")
+    assert second["LinkedDocuments"] == [document.document_number]
     archives["api"].update_case(made.case_number, CaseChanges(status="AS"))
     assert archives[backend].get_case(made.case_number).status == "Avsluttet av saksbehandler"
 
@@ -89,3 +98,15 @@ def test_a_synchronised_person_can_be_a_party(archives, backend, day, pupil_fold
     archives[backend].synchronize_person(person)  # again: updated, not duplicated
     assert repr(person) == "PrivatePerson(***)"
     assert archives[backend].create_case(folder).created
+
+
+@pytest.mark.parametrize(("backend", "orgnr"), [("api", "915001122"), ("ui", "916001207")])
+def test_a_synchronised_enterprise_can_be_a_sender(archives, backend, orgnr, pupil_folder):
+    assert is_valid_orgnr(orgnr)
+    case = archives["api"].create_case(pupil_folder(f"enterprise-{backend}"))
+    post = NewJournalPost(case_number=case.case_number, title="Faktura", access_code="13", paragraph=P13,
+                          contacts=(Party(reference=orgnr, role="Avsender", unofficial=False),))
+    with pytest.raises(BusinessError, match="Fant ingen kontakt"):
+        archives[backend].create_journal_post(post)
+    archives[backend].synchronize_enterprise(Enterprise(enterprise_number=orgnr, name="Testleverandør AS"))
+    assert archives[backend].create_journal_post(post).created

@@ -65,7 +65,7 @@ def test_error_and_repr_never_show_the_number():
 
 
 @pytest.mark.parametrize(("value", "ok"), [("974760673", True), ("988077917", True), ("988077918", False),
-                                           ("12345", False), ("97476067X", False)])
+                                           ("12345", False), ("97476067X", False), ("000000000", False)])
 def test_orgnr(value, ok):
     assert is_valid_orgnr(value) is ok
 

@@ -20,12 +20,20 @@ from saksrobot.archive.models import (
     Case,
     CaseQuery,
     CaseResult,
+    Enterprise,
     NewCase,
     NewJournalPost,
     Party,
     PrivatePerson,
 )
-from saksrobot.archive.ui.pages import CasePage, NewCasePage, NewJournalPostPage, NewPersonPage, SearchPage
+from saksrobot.archive.ui.pages import (
+    CasePage,
+    NewCasePage,
+    NewEnterprisePage,
+    NewJournalPostPage,
+    NewPersonPage,
+    SearchPage,
+)
 from saksrobot.errors import ApplicationError, BusinessError
 from saksrobot.screens import WebSession
 from saksrobot.settings import Settings
@@ -133,6 +141,9 @@ class UiArchive(Archive):
             form.select("Tilgangsgruppe", value=post.access_group, unknown="Ukjent tilgangsgruppe")
             if post.external_id:
                 form.fill("Ekstern ID", post.external_id.id)
+            form.select("Ansvarlig enhet", text=post.responsible_unit, unknown="Ukjent enhet")
+            form.fill("Attestant/saksbehandler", post.responsible_person)
+            form.fill("Knyttet til journalpost", " ".join(post.linked_documents))
             if post.contacts:
                 form.fill("Avsender/mottaker", post.contacts[0].reference)
             if post.files:
@@ -145,7 +156,11 @@ class UiArchive(Archive):
 
         return self._on_screen("ny journalpost", fill_in)
 
-    def _find_journal_post(self, case_number: str, external_id: str) -> str | None:
+    def _find_journal_post(self, external_id: str, case_number: str | None) -> str | None:
+        if case_number is None:
+            raise ApplicationError("Arkivets skjermbilder søker ikke etter journalposter på tvers av saker",
+                                   code="unsupported")
+
         def look(page: Page) -> str | None:
             case = self._search(page, CaseQuery(case_number=case_number, max_results=1))
             if not case:
@@ -167,6 +182,16 @@ class UiArchive(Archive):
             form.save_person()
 
         self._on_screen("ny kontakt", fill_in)
+
+    def _synchronize_enterprise(self, enterprise: Enterprise) -> None:
+        def fill_in(page: Page) -> None:
+            self._open(page, NewEnterprisePage.path)
+            form = NewEnterprisePage(page, self._labels)
+            form.fill("Navn", enterprise.name)
+            form.fill("Organisasjonsnummer", enterprise.enterprise_number)
+            form.save_enterprise()
+
+        self._on_screen("ny virksomhet", fill_in)
 
     def close(self) -> None:
         self._web.close()

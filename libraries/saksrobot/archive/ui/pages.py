@@ -65,6 +65,15 @@ class NewPersonPage(ArchiveScreen):
         return int(self.save("Lagre kontakt", r"[?&]lagret=(\d+)").group(1))
 
 
+class NewEnterprisePage(ArchiveScreen):
+    name = "Ny virksomhet"
+    path = "/kontakter/ny-virksomhet"
+
+    def save_enterprise(self) -> int:
+        """Save the form (creates the enterprise or updates the one with the same orgnr); return its recno."""
+        return int(self.save("Lagre virksomhet", r"[?&]lagret=(\d+)").group(1))
+
+
 class SearchPage(ArchiveScreen):
     name = "Søk"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -13,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from saksrobot.simulators.archive import db
 from saksrobot.simulators.archive.service import ArchiveService, Refused
+from saksrobot.simulators.common import authorized
 
 PREFIX = "/Biz/v2/api/call/SI.Data.RPC/SI.Data.RPC"
 
@@ -42,6 +42,9 @@ def sif_document(doc: db.Document) -> dict[str, Any]:
         "DocumentDate": doc.document_date.isoformat() if doc.document_date else None,
         "AccessCode": doc.access_code, "Paragraph": doc.paragraph, "AccessGroup": doc.access_group,
         "Archive": doc.archive, "ExternalId": {"Id": doc.external_id} if doc.external_id else None,
+        "ResponsibleEnterprise": {"Recno": doc.responsible.recno, "Name": doc.responsible.name}
+        if doc.responsible else None,
+        "ResponsiblePersonEmail": doc.responsible_person, "LinkedDocuments": list(doc.linked_documents or []),
         "Contacts": [{"Role": c.role, "ReferenceNumber": c.reference_number, "IsUnofficial": c.is_unofficial}
                      for c in doc.contacts],
         "Files": [{"Title": f.title, "Format": f.format, "Status": f.status, "VersionFormat": f.version_format,
@@ -114,15 +117,6 @@ def _execute(sessions: Callable[[], Any], handler: Callable[[ArchiveService, dic
             return {"Successful": False, "ErrorMessage": f"Ugyldig parameter ({type(exc).__name__})",
                     "ErrorDetails": "bad_request"}
     return {**result, "Successful": True, "ErrorMessage": None, "ErrorDetails": None}
-
-
-def authorized(request: Request, api_key: str) -> bool:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("authkey "):
-        given = header[len("authkey "):]
-    else:
-        given = request.query_params.get("authkey", "")
-    return secrets.compare_digest(given.encode(), api_key.encode())
 
 
 def make_router(sessions: Callable[[], Any], api_key: str, clock: Callable[[], datetime]) -> APIRouter:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from saksrobot import database
 
@@ -118,7 +118,11 @@ class Document(Base):
     access_group: Mapped[str | None] = mapped_column(String(100))
     archive: Mapped[str | None] = mapped_column(String(100))
     external_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    responsible_enterprise_recno: Mapped[int | None] = mapped_column(ForeignKey("enterprises.recno"))
+    responsible_person: Mapped[str | None] = mapped_column(String(200))  # e-mail of the saksbehandler/attestant
+    linked_documents: Mapped[list[str]] = mapped_column(JSON, default=list)  # document numbers
     created: Mapped[datetime]
+    responsible: Mapped[Enterprise | None] = relationship()
     contacts: Mapped[list[DocumentContact]] = relationship(cascade="all, delete-orphan")
     files: Mapped[list[File]] = relationship(cascade="all, delete-orphan")
 
@@ -147,6 +151,3 @@ def make_engine(url: str) -> Engine:
     """An engine for the simulator's own tables (same SQLite set-up as saksrobot's database)."""
     return database.make_engine(url, base=Base)
 
-
-def make_sessions(engine: Engine) -> sessionmaker:
-    return sessionmaker(engine, expire_on_commit=False)

@@ -225,6 +225,15 @@ class ArchiveService:
                                      data=base64.b64decode(f.get("Base64Data") or "", validate=True)))
             except binascii.Error:
                 problems.append(("Files", f"Filen «{f.get('Title')}» er ikke gyldig base64"))
+        unit = p.get("ResponsibleEnterpriseRecno")
+        if unit not in (None, ""):
+            found = self.s.get(db.Enterprise, int(unit)) if str(unit).isdigit() else None
+            if found is None or not found.is_internal:
+                problems.append(("ResponsibleEnterpriseRecno", f"Ukjent ansvarlig enhet (recno {unit})"))
+        linked = [str(n).strip() for n in p.get("LinkedDocuments") or [] if str(n).strip()]
+        for number in linked:
+            if self.s.scalar(select(db.Document).where(db.Document.document_number == number)) is None:
+                problems.append(("LinkedDocuments", f"Fant ikke journalpost «{number}» å knytte til"))
         document_date = _text(p.get("DocumentDate"))
         try:
             parsed_date = date.fromisoformat(document_date[:10]) if document_date else now.date()
@@ -241,6 +250,8 @@ class ArchiveService:
                 access_code=_text(p.get("AccessCode")) or "U", paragraph=_text(p.get("Paragraph")),
                 access_group=_text(p.get("AccessGroup")), archive=_text(p.get("Archive")), created=now,
                 external_id=_external_id(p.get("ExternalId"))[0],
+                responsible_enterprise_recno=int(unit) if unit not in (None, "") else None,
+                responsible_person=_text(p.get("ResponsiblePersonEmail")), linked_documents=linked,
                 contacts=[db.DocumentContact(role=_text(c.get("Role")) or "Avsender",
                                              reference_number=_text(c["ReferenceNumber"]),
                                              is_unofficial=bool(c.get("IsUnofficial")))

@@ -3,53 +3,31 @@
 from __future__ import annotations
 
 import base64
-import secrets
-import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from saksrobot.settings import FaultSettings
 from saksrobot.simulators.archive import db
 from saksrobot.simulators.archive.service import ArchiveService, Refused
+from saksrobot.simulators.common import SimulatorUi
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-class Ui:
+class Ui(SimulatorUi):
     """The UI routes over one database, with the faults read at each request."""
 
     def __init__(self, sessions: Callable[[], Any], password: str, faults: Callable[[], FaultSettings],
                  clock: Callable[[], datetime]) -> None:
-        self.sessions, self.password, self.faults, self.clock = sessions, password, faults, clock
-        self.templates = Jinja2Templates(directory=str(TEMPLATES))
-        self.templates.env.globals["label"] = lambda text: self.faults().renamed_labels.get(text, text)
-
-    # -- sessions ------------------------------------------------------------------------------
-    def user(self, request: Request) -> str | None:
-        """The logged-in user, or None; a session older than the fault's limit has expired."""
-        user, since = request.session.get("user"), request.session.get("since", 0.0)
-        timeout = self.faults().session_timeout_minutes
-        if user and timeout and time.time() - since > timeout * 60:
-            request.session.clear()
-            request.session["expired"] = True
-            return None
-        return user
-
-    def to_login(self, request: Request) -> RedirectResponse:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?neste={target}", status_code=303)
-
-    def page(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        return self.templates.TemplateResponse(request, template, {"user": request.session.get("user"), **context},
-                                               status_code=status)
+        super().__init__(TEMPLATES, sessions, password, faults, clock,
+                         is_user=lambda session, name: session.get(db.User, name) is not None)
 
     def _codes(self, service: ArchiveService) -> dict[str, list[tuple[str, str]]]:
         tables = ("Sakstype", "Arkivdel", "Ordningsprinsipp", "Tilgangskode", "Tilgangsgruppe", "Dokumentkategori")
@@ -68,9 +46,7 @@ class Ui:
     # -- routes --------------------------------------------------------------------------------
     def router(self) -> APIRouter:
         router = APIRouter()
-        router.add_api_route("/login", self.login_form, methods=["GET"], response_class=HTMLResponse)
-        router.add_api_route("/login", self.login, methods=["POST"])
-        router.add_api_route("/logout", self.logout, methods=["GET"])
+        self.add_login_routes(router)
         router.add_api_route("/", self.start, methods=["GET"])
         router.add_api_route("/saker/ny", self.new_case_form, methods=["GET"])
         router.add_api_route("/saker/ny", self.new_case, methods=["POST"])
@@ -80,26 +56,9 @@ class Ui:
         router.add_api_route("/sok", self.search, methods=["GET"])
         router.add_api_route("/kontakter/ny", self.new_person_form, methods=["GET"])
         router.add_api_route("/kontakter/ny", self.new_person, methods=["POST"])
+        router.add_api_route("/kontakter/ny-virksomhet", self.new_enterprise_form, methods=["GET"])
+        router.add_api_route("/kontakter/ny-virksomhet", self.new_enterprise, methods=["POST"])
         return router
-
-    async def login_form(self, request: Request, neste: str = "/") -> Response:
-        expired = request.session.pop("expired", False)
-        return self.page(request, "login.html", neste=neste, expired=expired)
-
-    async def login(self, request: Request) -> Response:
-        form = await request.form()
-        username, password = str(form.get("username", "")), str(form.get("password", ""))
-        target = str(form.get("neste") or "/")
-        known = await run_in_threadpool(self._run, lambda s: s.s.get(db.User, username) is not None)
-        if not (known and secrets.compare_digest(password.encode(), self.password.encode())):
-            return self.page(request, "login.html", status=401, failed=True, neste=target, username=username)
-        request.session.clear()
-        request.session.update(user=username, since=time.time())
-        return RedirectResponse(target if target.startswith("/") else "/", status_code=303)
-
-    async def logout(self, request: Request) -> Response:
-        request.session.clear()
-        return RedirectResponse("/login", status_code=303)
 
     async def start(self, request: Request) -> Response:
         if not self.user(request):
@@ -155,9 +114,9 @@ class Ui:
             names |= {e.enterprise_number: e.name for e in s.s.scalars(
                 select(db.Enterprise).where(db.Enterprise.enterprise_number.in_(references)))}
             status = s.s.get(db.Code, ("Saksstatus", case.status))
-            _ = (case.archive_codes, case.responsible, [d.files for d in case.documents])
+            _ = (case.archive_codes, case.responsible, [(d.files, d.responsible) for d in case.documents])
             return {"case": case, "names": names, "status_text": status.description if status else case.status,
-                    "codes": self._codes(s)}
+                    "codes": self._codes(s), "units": [(u.recno, u.name) for u in s.units()]}
         return self._run(load)
 
     def _not_found(self, request: Request) -> Response:
@@ -201,6 +160,9 @@ class Ui:
             "DocumentDate": values.get("DocumentDate"), "AccessCode": values.get("AccessCode"),
             "Paragraph": values.get("Paragraph"), "AccessGroup": values.get("AccessGroup"),
             "ExternalId": values.get("ExternalId"), "Files": files,
+            "ResponsibleEnterpriseRecno": values.get("ResponsibleEnterpriseRecno") or None,
+            "ResponsiblePersonEmail": values.get("ResponsiblePersonEmail"),
+            "LinkedDocuments": values.get("LinkedDocuments", "").split(),
             "Contacts": [{"Role": role, "ReferenceNumber": contact, "IsUnofficial": len(contact) == 11}]
             if contact else [],
         }
@@ -247,3 +209,22 @@ class Ui:
             return self.page(request, "new_person.html", 422, values=values, problems=refused.problems)
         request.session["message"] = {"text": f"Kontakten er lagret (recno {person.recno})"}
         return RedirectResponse(f"/kontakter/ny?lagret={person.recno}", status_code=303)
+
+    async def new_enterprise_form(self, request: Request) -> Response:
+        if not self.user(request):
+            return self.to_login(request)
+        return self.page(request, "new_enterprise.html", values={}, problems=[],
+                         message=request.session.pop("message", None))
+
+    async def new_enterprise(self, request: Request) -> Response:
+        """Ny virksomhet: creates the enterprise, or updates the one with this organisasjonsnummer."""
+        if not self.user(request):
+            return self.to_login(request)
+        values = {k: str(v) for k, v in (await request.form()).items()}
+        parameter = {"Name": values.get("Name"), "EnterpriseNumber": values.get("EnterpriseNumber", "").strip()}
+        try:
+            enterprise = await run_in_threadpool(self._run, lambda s: s.synchronize_enterprise(parameter))
+        except Refused as refused:
+            return self.page(request, "new_enterprise.html", 422, values=values, problems=refused.problems)
+        request.session["message"] = {"text": f"Virksomheten er lagret (recno {enterprise.recno})"}
+        return RedirectResponse(f"/kontakter/ny-virksomhet?lagret={enterprise.recno}", status_code=303)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from saksrobot.simulators.archive.api import authorized
+from saksrobot.simulators.common import authorized
 from saksrobot.simulators.schooladmin.service import (
     Refused,
     SchoolAdminService,

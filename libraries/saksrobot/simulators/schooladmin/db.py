@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from saksrobot import database
 
@@ -120,6 +120,3 @@ def make_engine(url: str) -> Engine:
     """An engine for the simulator's own tables (same SQLite set-up as saksrobot's database)."""
     return database.make_engine(url, base=Base)
 
-
-def make_sessions(engine: Engine) -> sessionmaker:
-    return sessionmaker(engine, expire_on_commit=False)

@@ -3,19 +3,17 @@ Elev/barn and Søk."""
 
 from __future__ import annotations
 
-import secrets
-import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from saksrobot.settings import FaultSettings
+from saksrobot.simulators.common import SimulatorUi
 from saksrobot.simulators.schooladmin import db
 from saksrobot.simulators.schooladmin.service import Refused, SchoolAdminService
 
@@ -58,35 +56,14 @@ def child_pairs(c: db.Child) -> list[tuple[str, str]]:
             ("Mappe", c.folder_case_number or "")]
 
 
-class Ui:
+class Ui(SimulatorUi):
     """The UI routes over one database, with the faults read at each request."""
 
     def __init__(self, sessions: Callable[[], Any], password: str, faults: Callable[[], FaultSettings],
                  clock: Callable[[], datetime]) -> None:
-        self.sessions, self.password, self.faults, self.clock = sessions, password, faults, clock
-        self.templates = Jinja2Templates(directory=str(TEMPLATES))
-        env = self.templates.env
-        env.globals["label"] = lambda text: self.faults().renamed_labels.get(text, text)
-        env.globals.update(status_text=STATUS_TEXT, kind_text=KIND_TEXT, when=when)
-
-    # -- sessions ------------------------------------------------------------------------------
-    def user(self, request: Request) -> str | None:
-        """The logged-in user, or None; a session older than the fault's limit has expired."""
-        user, since = request.session.get("user"), request.session.get("since", 0.0)
-        timeout = self.faults().session_timeout_minutes
-        if user and timeout and time.time() - since > timeout * 60:
-            request.session.clear()
-            request.session["expired"] = True
-            return None
-        return user
-
-    def to_login(self, request: Request) -> RedirectResponse:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?neste={target}", status_code=303)
-
-    def page(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        return self.templates.TemplateResponse(request, template, {"user": request.session.get("user"), **context},
-                                               status_code=status)
+        super().__init__(TEMPLATES, sessions, password, faults, clock,
+                         is_user=lambda session, name: session.get(db.User, name) is not None)
+        self.templates.env.globals.update(status_text=STATUS_TEXT, kind_text=KIND_TEXT, when=when)
 
     def _run(self, work: Callable[[SchoolAdminService], Any]) -> Any:
         with self.sessions() as session:
@@ -107,9 +84,7 @@ class Ui:
     # -- routes --------------------------------------------------------------------------------
     def router(self) -> APIRouter:
         router = APIRouter()
-        router.add_api_route("/login", self.login_form, methods=["GET"], response_class=HTMLResponse)
-        router.add_api_route("/login", self.login, methods=["POST"])
-        router.add_api_route("/logout", self.logout, methods=["GET"])
+        self.add_login_routes(router)
         router.add_api_route("/", self.start, methods=["GET"])
         router.add_api_route("/henvisninger", self.referrals, methods=["GET"])
         router.add_api_route("/henvisninger/{referral_id}", self.referral_page, methods=["GET"])
@@ -120,25 +95,6 @@ class Ui:
         router.add_api_route("/barn/{child_id}", self.register_folder, methods=["POST"])
         router.add_api_route("/sok", self.search, methods=["GET"])
         return router
-
-    async def login_form(self, request: Request, neste: str = "/") -> Response:
-        expired = request.session.pop("expired", False)
-        return self.page(request, "login.html", neste=neste, expired=expired)
-
-    async def login(self, request: Request) -> Response:
-        form = await request.form()
-        username, password = str(form.get("username", "")), str(form.get("password", ""))
-        target = str(form.get("neste") or "/")
-        known = await self.run(lambda s: s.s.get(db.User, username) is not None)
-        if not (known and secrets.compare_digest(password.encode(), self.password.encode())):
-            return self.page(request, "login.html", status=401, failed=True, neste=target, username=username)
-        request.session.clear()
-        request.session.update(user=username, since=time.time())
-        return RedirectResponse(target if target.startswith("/") else "/", status_code=303)
-
-    async def logout(self, request: Request) -> Response:
-        request.session.clear()
-        return RedirectResponse("/login", status_code=303)
 
     async def start(self, request: Request) -> Response:
         if not self.user(request):

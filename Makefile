@@ -38,6 +38,7 @@ bench: setup
 	$(BIN)/python benchmarks/case_creation.py
 	$(BIN)/python benchmarks/workitems.py
 	$(BIN)/python benchmarks/invoices.py
+	$(BIN)/python benchmarks/report.py
 
 clean:
 	rm -rf $(VENV) var logs/*/

@@ -16,9 +16,10 @@ import statistics
 import time
 from pathlib import Path
 
+from saksrobot.demo.corpus import ehf_corpus
 from saksrobot.invoices import check, parse_ehf
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared/data/ehf"
+DEFAULT_CORPUS = ehf_corpus() or Path("../shared/data/ehf")
 
 
 def corpus_documents(corpus: Path) -> list[tuple[str, bytes]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +21,7 @@ browser_app = typer.Typer(help="The Chromium used by the ui back-ends.", no_args
 new_app = typer.Typer(help="Scaffold new things.", no_args_is_help=True)
 queue_app = typer.Typer(help="Work items: list, show, retry, requeue, resolve (manual handling).",
                         no_args_is_help=True)
-report_app = typer.Typer(help="Savings (gevinst) reports.", no_args_is_help=True)
+report_app = typer.Typer()  # help: the docstring of report() below
 app.add_typer(config_app, name="config")
 app.add_typer(queue_app, name="queue")
 app.add_typer(report_app, name="report")
@@ -211,6 +212,78 @@ def queue_resolve(
 ) -> None:
     """Mark a manual item as handled by hand, recording who and when."""
     _item_command(_store(_settings()).resolve, item_id, by, note)
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    XLSX = "xlsx"
+    HTML = "html"
+    JSON = "json"
+
+
+@report_app.callback(invoke_without_command=True)
+def report(
+    ctx: typer.Context,
+    period: Annotated[str | None, typer.Option(
+        help="2026, 2026-T1 (tertial), 2026-Q2, 2026-05 or 2026-01-01..2026-03-31; default: this year")] = None,
+    robot: Annotated[str | None, typer.Option(help="Only this robot (process), e.g. invoices")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="table (console), csv, xlsx, html or json")] = (
+        ReportFormat.TABLE),
+    output: Annotated[Path | None, typer.Option(
+        help="File for csv, xlsx, html or json; default: standard output (xlsx: gevinst-PERIOD.xlsx)")] = None,
+) -> None:
+    """Gevinstrealisering for managers: per robot and period the items, hours freed, årsverk, beregnet
+    verdi (NOK), planned hours and realisation, realised budget gains and quality, with the constants
+    used. A year adds year-to-date and the previous year. `report summary` gives hours saved only."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from saksrobot.database import make_engine
+    from saksrobot.gevinst import build_report, parse_period, plan_of
+    from saksrobot.gevinst.report import render_csv, render_table
+
+    settings = _settings()
+    try:
+        chosen = parse_period(period or f"{datetime.now(ZoneInfo('Europe/Oslo')):%Y}")
+        plan = plan_of(settings)
+    except SaksrobotError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    if output is not None and fmt is ReportFormat.TABLE:
+        console.print("[red]--output is for --format csv, xlsx, html or json[/red]")
+        raise typer.Exit(2)
+    known = set(settings.gevinst.baselines) | {entry.process for entry in plan.plan}
+    if robot and robot not in known:
+        console.print(f"[yellow]{robot} has no baseline or plan (known: {', '.join(sorted(known))})[/yellow]")
+    result = build_report(make_engine(settings.sqlite_ready(settings.database.url)), settings.gevinst, plan, chosen,
+                          robot)
+    if fmt is ReportFormat.TABLE:
+        render_table(result, console)
+        return
+    if fmt is ReportFormat.XLSX:
+        from saksrobot.gevinst.excel import write_xlsx
+
+        target = output or Path(f"gevinst-{chosen.label.replace('..', '_til_')}.xlsx")
+        console.print(f"Wrote {write_xlsx(result, target)}")
+        return
+    if fmt is ReportFormat.JSON:
+        text = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
+    elif fmt is ReportFormat.CSV:
+        text = render_csv(result)
+    else:
+        from saksrobot.gevinst.html import render_html
+
+        text = render_html(result)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # a byte-order mark lets Norwegian Excel open the CSV file with æ, ø and å intact
+    output.write_text(text, encoding="utf-8-sig" if fmt is ReportFormat.CSV else "utf-8")
+    console.print(f"Wrote {output}")
 
 
 @report_app.command("summary")

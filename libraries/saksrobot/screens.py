@@ -105,10 +105,16 @@ class Screen:
     def save(self, button: str, success: str) -> re.Match[str]:
         """Submit the form; return the match of ``success`` (a regex) on the page URL it leads to,
         or raise why not: the form's errors (business), an expired session or an unexpected page."""
-        self.submit(button)
+        response = self.submit(button)
         if match := re.search(success, self.page.url):
             return match
         if "/login" in self.page.url:
+            # saved, and the session expired on the way to the result page: the redirects tell
+            request = response.request.redirected_from if response is not None else None
+            while request is not None:
+                if match := re.search(success, request.url):
+                    return match
+                request = request.redirected_from
             raise ApplicationError(f"Økten i {self.system.lower()} utløp under «{self.name}»",
                                    code="session_expired")
         if errors := self.form_errors():

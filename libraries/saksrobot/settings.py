@@ -131,6 +131,7 @@ class InvoiceSettings(_Section):
 
     folder: Path = Path("var/invoices")  # inbox/ (the access point delivers here), processed/, rejected/
     max_bytes: int = Field(20_000_000, gt=0)  # larger files are rejected unread
+    settle_seconds: float = Field(5, ge=0)  # a file changed more recently may still be being written
     references: Path = Path("config/invoice_references.toml")  # the routing register finance staff keep
     case_unit: str = "Økonomiavdelingen"  # responsible unit of the suppliers' invoice cases
 
@@ -178,6 +179,7 @@ class GevinstSettings(_Section):
 
     baselines: dict[str, list[Baseline]] = {}
     rates: list[Rate] = []
+    plan: Path = Path("config/gevinst_plan.toml")  # gevinstrealiseringsplan and realised budget gains
 
     def baseline(self, process: str, on: date) -> Baseline | None:
         """The baseline of ``process`` in force on ``on``: the latest one valid from that day or before."""

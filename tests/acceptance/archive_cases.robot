@@ -65,8 +65,8 @@ Robot Reports What The Archive Could Not Do
     No Request Should Have A Case
 
 UI Robot Logs In Again When The Session Expires
-    [Documentation]    Sessions live 1.2 s, also while a form is filled in: the robot logs in again.
-    Set Simulator Faults    session_timeout_minutes=0.02
+    [Documentation]    Sessions live 3 s, also while a form is filled in: the robot logs in again.
+    Set Simulator Faults    session_timeout_minutes=0.05
     ${run}=    Run Archive Cases    backend=ui
     Run Should Have Succeeded    ${run}
     Every Valid Request Should Be    ${run}    Opprettet

@@ -14,7 +14,9 @@ from saksrobot import sheets
 from saksrobot.database import make_engine
 from saksrobot.demo.invoice_inbox import write_inbox
 from saksrobot.demo.sample import write_sample_sheet
-from saksrobot.gevinst import parse_period, summarize
+from saksrobot.gevinst import build_report, parse_period, plan_of, summarize
+from saksrobot.gevinst.excel import write_xlsx
+from saksrobot.gevinst.html import render_html
 from saksrobot.runner import RunResult, run_robot
 from saksrobot.settings import Settings
 from saksrobot.simulators.server import RunningSimulators
@@ -73,9 +75,16 @@ def run_demo(settings: Settings, *, backend: str, console: Console) -> bool:
     store = WorkItemStore(make_engine(f"sqlite:///{database}"))
     for result in results[1:]:
         _print_items(console, result, store)
-    for line in summarize(make_engine(f"sqlite:///{database}"), parse_period(f"{date.today():%Y}")):
+    engine = make_engine(f"sqlite:///{database}")
+    year = parse_period(f"{date.today():%Y}")
+    for line in summarize(engine, year):
         console.print(f"Gevinst {line.process}: {line.items_done} saker, {line.hours_saved:.1f} timer spart "
                       f"({line.handed_over} til manuell behandling)")
+    report = build_report(engine, settings.gevinst, plan_of(settings), year)
+    xlsx = write_xlsx(report, demo_dir / f"gevinst-{year.label}.xlsx")
+    html = demo_dir / f"gevinst-{year.label}.html"
+    html.write_text(render_html(report), encoding="utf-8")
+    console.print(f"Savings report: {xlsx} and {html}", soft_wrap=True)
     for result in results:
         console.print(f"Log {result.robot}: {result.log_html} ({result.status.value})", soft_wrap=True)
     console.print("Manual queue: saksrobot queue list --state manual "

@@ -99,6 +99,15 @@ def referral_fingerprint(referral: Referral) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
+def sending_guardian(referral: Referral) -> Guardian | None:
+    """The guardian who referred (by the referrer's name, else the first with a fødselsnummer)."""
+    if referral.referrer.kind != "foresatte":
+        return None
+    with_number = [g for g in referral.guardians if g.fnr]
+    named = [g for g in with_number if g.name.casefold() == referral.referrer.name.casefold()]
+    return (named or with_number or [None])[0]
+
+
 def referral_sender(referral: Referral) -> Party:
     """The sender of the journal post: the referring school/kindergarten/service by orgnr, or the
     guardian or pupil who referred (screened)."""
@@ -106,9 +115,8 @@ def referral_sender(referral: Referral) -> Party:
     if referrer.kind == "eleven selv":
         return Party(reference=referral.child.fnr, role="Avsender", unofficial=True)
     if referrer.kind == "foresatte":
-        named = [g for g in referral.guardians if g.fnr and g.name.casefold() == referrer.name.casefold()]
-        guardian = (named or [g for g in referral.guardians if g.fnr] or [None])[0]
-        if guardian is None:
+        guardian = sending_guardian(referral)
+        if guardian is None or not guardian.fnr:
             raise BusinessError("Henvisningen fra foresatte mangler foresattes fødselsnummer", code="no_sender")
         return Party(reference=guardian.fnr, role="Avsender", unofficial=True)
     if not referrer.orgnr:

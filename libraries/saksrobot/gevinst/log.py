@@ -9,8 +9,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -23,6 +24,8 @@ from saksrobot.settings import GevinstSettings
 log = logging.getLogger(__name__)
 COUNTED = "done"
 
+OSLO = ZoneInfo("Europe/Oslo")
+
 
 class GevinstLog:
     def __init__(self, engine: Engine, settings: GevinstSettings, robot_version: str = __version__) -> None:
@@ -34,7 +37,9 @@ class GevinstLog:
                arrived_at: datetime | None = None) -> GevinstRow:
         """Append the row for one attempt. ``outcome`` is ``done``, ``manual``, ``failed`` or
         ``retry``; a ``done`` for a key that already counted is stored as ``duplicate``."""
-        baseline = self._settings.baseline(process, finished_at.date())
+        # finished_at is naive UTC; baselines are dated in Norwegian time, like the reports
+        oslo_day = finished_at.replace(tzinfo=UTC).astimezone(OSLO).date()
+        baseline = self._settings.baseline(process, oslo_day)
         with self._sessions() as s:
             if outcome == COUNTED and s.scalar(select(GevinstRow.id).where(
                     GevinstRow.process == process, GevinstRow.business_key == key,

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
+
+PARTIAL = (".tmp", ".part", ".filepart", ".partial")
 
 
 def sha256(data: bytes) -> str:
@@ -35,12 +38,16 @@ class Inbox:
         for folder in (self.inbox, self.processed, self.rejected):
             folder.mkdir(parents=True, exist_ok=True)
 
-    def waiting(self) -> list[Path]:
-        """Files in the inbox, oldest first (hidden and partial ``.tmp``/``.part`` files left alone)."""
+    def waiting(self, settle_seconds: float = 0) -> list[Path]:
+        """Files in the inbox, oldest first. Left alone: hidden files, partial transfers
+        (``.tmp``, ``.part``, ``.filepart``, ``.partial``), symbolic links, and files changed less
+        than ``settle_seconds`` ago (perhaps still being written)."""
         if not self.inbox.is_dir():
             return []
-        files = [p for p in self.inbox.iterdir() if p.is_file() and not p.name.startswith(".")
-                 and p.suffix not in (".tmp", ".part")]
+        now = time.time()
+        files = [p for p in self.inbox.iterdir() if p.is_file() and not p.is_symlink()
+                 and not p.name.startswith(".") and p.suffix not in PARTIAL
+                 and now - p.stat().st_mtime >= settle_seconds]
         return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
 
     def find(self, name: str, digest: str) -> Path | None:

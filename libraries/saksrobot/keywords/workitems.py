@@ -107,7 +107,9 @@ class WorkItemsLibrary:
             error = typed_error(failure)
             if isinstance(error, BusinessError):
                 return self._record(self.store.hand_over(item, error.code, error.message), "manual")
-            error = error or ApplicationError(str(failure), code="robot_error")
+            # not one of ours: only its type is recorded (its text may hold anything, names too)
+            error = error or ApplicationError(f"Uventet feil i roboten ({type(failure).__name__}); se loggen",
+                                              code="robot_error")
             updated = self.store.fail(item, error.code, error.message)
             return self._record(updated, "failed" if updated.state == State.FAILED else "retry")
         refs = refs if isinstance(refs, dict) else {"case_number": str(refs)} if refs else {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from saksrobot.archive import (
     NewJournalPost,
     Party,
 )
-from saksrobot.errors import BusinessError
+from saksrobot.errors import ApplicationError, BusinessError
 from saksrobot.invoices import EhfDocument, InvoiceRejected, check, parse_ehf
 from saksrobot.invoices.inbox import Inbox, sha256
 from saksrobot.invoices.routing import ReferenceRegister, Route
@@ -33,7 +34,6 @@ from saksrobot.workitems import State, WorkItem, WorkItemStore
 
 log = logging.getLogger(__name__)
 PROCESS = "invoices"
-FINISHED = (State.DONE, State.MANUAL, State.FAILED, State.RESOLVED)
 
 
 class Duplicate(BusinessError):
@@ -59,7 +59,11 @@ def _kind(doc: EhfDocument) -> str:
 def invoice_key(doc: EhfDocument) -> str:
     """The business key: supplier orgnr + number (credit notes have their own number series)."""
     supplier = doc.seller.orgnr or doc.seller.endpoint_id or "ukjent"
-    return f"{supplier}:{'kreditnota:' if doc.document_type == 'CreditNote' else ''}{doc.number}"
+    number = doc.number or ""
+    if len(number) > 60 or len(supplier) > 60:  # keys are at most 200 characters in the database
+        number = "sha256:" + hashlib.sha256(number.encode()).hexdigest()[:16]
+        supplier = supplier[:60]
+    return f"{supplier}:{'kreditnota:' if doc.document_type == 'CreditNote' else ''}{number}"
 
 
 @dataclass
@@ -75,27 +79,36 @@ class Invoices:
         """Make a work item of every file in the inbox; return the keys of the new items.
 
         The key is supplier orgnr + invoice number, or the file's hash when it cannot be read. A
-        file with the key of an item already taken care of (a second delivery of the same invoice
-        number) becomes its own item, marked as a duplicate, so that it too ends in a visible state.
+        file whose key an earlier delivery took becomes its own item ``<key>#<hash>`` carrying
+        ``same_key_as``: when it is handled, it is a duplicate if that earlier item was filed, and
+        is filed itself if not (a corrected invoice sent after a rejected one). A file that cannot
+        be taken in (unreadable from disk) is left in the inbox and logged; the others go on.
         """
         self.inbox.create()
         new = []
-        for file in self.inbox.waiting():
-            digest = _digest(file)
-            key = self._key(file, digest)
-            payload: dict[str, Any] = {"file": file.name, "sha256": digest}
-            # the key, else (taken by another delivery) <key>#<hash>, <key>#<hash>-2, ...
-            for n in range(1, 1000):
-                candidate = key if n == 1 else f"{key}#{digest[:10]}" + (f"-{n - 1}" if n > 2 else "")
-                existing = self.store.by_keys(PROCESS, [candidate]).get(candidate)
-                if existing is None:
-                    self.store.add(PROCESS, candidate, payload | ({"duplicate_of": key} if n > 1 else {}))
-                    new.append(candidate)
-                    break
-                same_file = existing.payload.get("sha256") == digest and existing.payload.get("file") == file.name
-                if same_file and existing.state not in FINISHED:
-                    break  # this very file is already waiting for (or with) a consumer
+        for file in self.inbox.waiting(self.settings.settle_seconds):
+            try:
+                if key := self._take_in(file):
+                    new.append(key)
+            except OSError as exc:
+                log.warning("Could not take in %s (%s); it stays in the inbox", file.name, type(exc).__name__)
         return new
+
+    def _take_in(self, file: Path) -> str | None:
+        digest = _digest(file)
+        key = self._key(file, digest)
+        payload: dict[str, Any] = {"file": file.name, "sha256": digest}
+        # the key, else (taken by another delivery) <key>#<hash>, <key>#<hash>-2, ...
+        for n in range(1, 1000):
+            candidate = key if n == 1 else f"{key}#{digest[:10]}" + (f"-{n - 1}" if n > 2 else "")
+            existing = self.store.by_keys(PROCESS, [candidate]).get(candidate)
+            if existing is None:
+                self.store.add(PROCESS, candidate, payload | ({"same_key_as": key} if n > 1 else {}))
+                return candidate
+            same_file = existing.payload.get("sha256") == digest and existing.payload.get("file") == file.name
+            if same_file and existing.state in (State.PENDING, State.IN_PROGRESS, State.FAILED):
+                return None  # this very file is waiting for (or with) a consumer, or an operator's retry
+        raise AssertionError("unreachable: a thousand deliveries of one invoice")
 
     def _key(self, file: Path, digest: str) -> str:
         if file.stat().st_size <= self.settings.max_bytes:
@@ -113,19 +126,30 @@ class Invoices:
             raise BusinessError(f"Filen «{item.payload['file']}» finnes ikke lenger i innboksen", code="file_missing")
         try:
             doc, route, warnings = self._check(item, file)
-        except BusinessError as refused:
-            self.inbox.move_rejected(file, f"{refused.code}: {refused.message}")
+            result = self._archive(doc, route, file.read_bytes())
+        except BusinessError as refused:  # bad data: the file to rejected/, the item to finance staff
+            self._move(self.inbox.move_rejected, file, f"{refused.code}: {refused.message}")
             raise
-        result = self._archive(doc, route, file.read_bytes())
-        self.inbox.move_processed(file)
+        self._move(self.inbox.move_processed, file)
         log.info("%s: %s %s filed as %s, routed to %s", item.key, _kind(doc), doc.number,
                  result["document_number"], route.unit)
         return {**result, "unit": route.unit, "approver": route.approver, "matched_by": route.matched_by,
                 "warnings": warnings}
 
+    @staticmethod
+    def _move(move: Callable[..., Path], file: Path, *reason: str) -> None:
+        """A folder that cannot be written is the system's trouble: retried, never a business outcome."""
+        try:
+            move(file, *reason)
+        except OSError as exc:
+            raise ApplicationError(f"Kunne ikke flytte filen {file.name} ({type(exc).__name__})",
+                                   code="folder_error") from exc
+
     def _check(self, item: WorkItem, file: Path) -> tuple[EhfDocument, Route, list[str]]:
-        if original := item.payload.get("duplicate_of"):
-            raise Duplicate(f"Samme faktura ({original}) er mottatt før; denne filen er ikke arkivert")
+        original = item.payload.get("same_key_as") or item.payload.get("duplicate_of")
+        if original and (first := self.store.by_keys(PROCESS, [original]).get(original)) and first.state == State.DONE:
+            raise Duplicate(f"Samme faktura ({original}) er allerede arkivert som "
+                            f"{first.result.get('document_number')}; denne filen er ikke arkivert")
         if file.stat().st_size > self.settings.max_bytes:
             raise InvoiceRejected(f"Filen er for stor ({file.stat().st_size // 1_000_000} MB; grensen er "
                                   f"{self.settings.max_bytes // 1_000_000} MB)", code="too_large")

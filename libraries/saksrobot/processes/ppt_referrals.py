@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from saksrobot.archive import Archive, CaseQuery, FileAttachment, PrivatePerson
 from saksrobot.domain.school import (
@@ -14,6 +15,8 @@ from saksrobot.domain.school import (
     ppt_case,
     referral_fingerprint,
     referral_post,
+    referral_sender,
+    sending_guardian,
 )
 from saksrobot.errors import BusinessError
 from saksrobot.processes.referral_pdf import render_referral
@@ -55,19 +58,28 @@ class PptReferrals:
                        allow_h_number=self.identity.allow_h_number)
         if not self.school.is_registered(referral.child.fnr):
             raise NotInRegister("Barnet finnes ikke i elev- eller barneregisteret; kontroller fødselsnummeret")
+        referral_sender(referral)  # a referral without a usable sender stops here, before any case is made
+        self._synchronize_persons(referral)
         case_number, new_case = self._ppt_case(referral)
-        self._synchronize_sender(referral)
         post = self.archive.create_journal_post(referral_post(
             referral, case_number, self.ppt.access_group, self._files(referral)))
         self.school.mark_processed(referral.id, case_number)
         log.info("%s: filed as %s (%s case)", referral.id, post.document_number, "new" if new_case else "existing")
         return {"case_number": case_number, "document_number": post.document_number, "created": new_case}
 
-    def _ppt_case(self, referral: Referral) -> tuple[str, bool]:
-        """The child's PPT case: the one already in the archive (a re-referral), else a new one."""
+    def _synchronize_persons(self, referral: Referral) -> None:
+        """The child, and a guardian who referred, must be in the archive's contact register."""
         child = referral.child
         self.archive.synchronize_person(PrivatePerson(personal_id_number=child.fnr, first_name=child.first_name,
                                                       last_name=child.last_name, address=child.address))
+        if (guardian := sending_guardian(referral)) and guardian.fnr:
+            first, _, last = guardian.name.rpartition(" ")
+            self.archive.synchronize_person(PrivatePerson(personal_id_number=guardian.fnr,
+                                                          first_name=first or last, last_name=last if first else ""))
+
+    def _ppt_case(self, referral: Referral) -> tuple[str, bool]:
+        """The child's PPT case: the one already in the archive (a re-referral), else a new one."""
+        child = referral.child
         found = self.archive.find_cases(CaseQuery(contact_reference=child.fnr, case_type="PPT"))
         if found:
             return min(found, key=lambda c: c.recno).case_number, False
@@ -75,18 +87,15 @@ class PptReferrals:
                                                    external_id=f"{PROCESS}:{referral.id}"))
         return result.case_number, result.created
 
-    def _synchronize_sender(self, referral: Referral) -> None:
-        """A guardian who referred must be in the archive's contact register to be the sender."""
-        if referral.referrer.kind != "foresatte":
-            return
-        for guardian in referral.guardians:
-            if guardian.fnr and guardian.name.casefold() == referral.referrer.name.casefold():
-                first, _, last = guardian.name.rpartition(" ")
-                self.archive.synchronize_person(PrivatePerson(personal_id_number=guardian.fnr,
-                                                              first_name=first or guardian.name, last_name=last))
-
     def _files(self, referral: Referral) -> tuple[FileAttachment, ...]:
         form = FileAttachment(title=f"Henvisning til PPT {referral.id}", format="pdf", data=render_referral(referral))
-        attachments = tuple(FileAttachment(title=a.title, format=a.filename.rpartition(".")[2].lower() or "pdf",
-                                           data=a.data) for a in self.school.attachments(referral))
+        attachments = tuple(FileAttachment(title=a.title, format=_format(a.filename, a.mime), data=a.data)
+                            for a in self.school.attachments(referral))
         return (form, *attachments)
+
+
+def _format(filename: str, mime: str) -> str:
+    """A file's format for the archive: its extension, else from its MIME type."""
+    suffix = Path(filename).suffix.lstrip(".").lower()
+    return suffix or {"application/pdf": "pdf", "text/plain": "txt", "image/png": "png",
+                      "image/jpeg": "jpg"}.get(mime, "bin")

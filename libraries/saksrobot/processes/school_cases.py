@@ -41,7 +41,8 @@ class SchoolCases:
                       allow_h_number=self.identity.allow_h_number)
         except InvalidIdentityNumber as exc:
             raise InvalidIdentityNumber(f"Fødselsnummeret i registeret er ugyldig ({exc.message.split(': ')[-1]}); "
-                                        "rett det i oppvekstsystemet") from None
+                                        "rett det i oppvekstsystemet og send saken tilbake til roboten "
+                                        "(saksrobot queue requeue)") from None
         found = [c for c in self.archive.find_cases(CaseQuery(contact_reference=child.fnr,
                                                               case_type=folder_case_type(child.kind)))
                  if c.title == folder_title(child.kind)]

@@ -4,6 +4,7 @@ the listener, console.log, summary.json), a time limit, and its status stored in
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from saksrobot.database import make_engine
 from saksrobot.errors import ConfigurationError
+from saksrobot.privacy import mask
 from saksrobot.runner.model import Run, RunStatus
 from saksrobot.settings import Settings
 from saksrobot.workitems import utcnow
@@ -86,15 +88,18 @@ def end_process_tree(pid: int) -> int:
 
 def _tee(stream: IO[bytes], file: Path) -> None:
     """Copy the run's console output to our console and to ``console.log`` in the run folder."""
-    with file.open("wb") as kept:
-        for line in iter(stream.readline, b""):
-            kept.write(line)
-            kept.flush()
-            try:
-                sys.__stdout__.buffer.write(line)
-                sys.__stdout__.flush()
-            except (AttributeError, OSError, ValueError):  # no console (a service): the file is enough
-                pass
+    kept = None
+    with contextlib.suppress(OSError):
+        kept = file.open("wb")
+    for raw in iter(stream.readline, b""):  # read to the end whatever happens, or the robot would block
+        line = mask(raw.decode("utf-8", "replace")).encode("utf-8")
+        for out in (kept, getattr(sys.__stdout__, "buffer", None)):
+            with contextlib.suppress(OSError, ValueError):
+                if out is not None:
+                    out.write(line)
+                    out.flush()
+    if kept is not None:
+        kept.close()
 
 
 def _summary(output_dir: Path, status: RunStatus, return_code: int) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import httpx
 
 from saksrobot.errors import ApplicationError, BusinessError, ConfigurationError
 from saksrobot.schooladmin.client import SchoolAdmin
-from saksrobot.schooladmin.models import Attachment, Child, Referral
+from saksrobot.schooladmin.models import Attachment, Child, Referral, validated
 from saksrobot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ class ApiSchoolAdmin(SchoolAdmin):
         return [c["id"] for c in self._call("GET", "/children", params={"without_folder": "true"}).json()]
 
     def _child(self, child_id: str) -> Child:
-        return Child.model_validate(self._call("GET", f"/children/{child_id}").json())
+        return validated(Child, self._call("GET", f"/children/{child_id}").json(), child_id)
 
     def _children_with_fnr(self, fnr: str) -> list[str]:
         return [c["id"] for c in self._call("GET", "/children", params={"fnr": fnr}).json()]
@@ -66,7 +66,7 @@ class ApiSchoolAdmin(SchoolAdmin):
         return [r["id"] for r in self._call("GET", "/referrals", params={"status": "ny"}).json()]
 
     def _referral(self, referral_id: str) -> Referral:
-        return Referral.model_validate(self._call("GET", f"/referrals/{referral_id}").json())
+        return validated(Referral, self._call("GET", f"/referrals/{referral_id}").json(), referral_id)
 
     def _attachments(self, referral: Referral) -> list[Attachment]:
         files = []

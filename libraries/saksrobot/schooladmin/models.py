@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from saksrobot.errors import BusinessError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class _Model(BaseModel):
@@ -136,3 +141,14 @@ class Referral(_Private):
     to_assess: str | None = None
     measures_tried: str | None = None
     attachments: tuple[AttachmentInfo, ...] = ()
+
+
+def validated(model: type[M], data: Any, what: str) -> M:
+    """``model`` from the system's data; incomplete data is bad data (a business error) and the
+    message names only the fields, never their values."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        fields = ", ".join(".".join(map(str, e["loc"])) or "?" for e in exc.errors(include_input=False))
+        raise BusinessError(f"Oppvekstsystemet ga ufullstendige opplysninger om {what} ({fields})",
+                            code="incomplete_data") from None

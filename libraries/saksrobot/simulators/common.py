@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, FastAPI, Request
@@ -114,7 +115,7 @@ class SimulatorUi:
 
     def to_login(self, request: Request) -> RedirectResponse:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?neste={target}", status_code=303)
+        return RedirectResponse(f"/login?{urlencode({'neste': target}, safe='/')}", status_code=303)
 
     def page(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         return self.templates.TemplateResponse(request, template, {"user": request.session.get("user"), **context},
@@ -141,7 +142,8 @@ class SimulatorUi:
             return self.page(request, "login.html", status=401, failed=True, neste=target, username=username)
         request.session.clear()
         request.session.update(user=username, since=time.time())
-        return RedirectResponse(target if target.startswith("/") else "/", status_code=303)
+        local = target.startswith("/") and not target.startswith("//") and "\\" not in target
+        return RedirectResponse(target if local else "/", status_code=303)
 
     async def logout(self, request: Request) -> Response:
         request.session.clear()

@@ -16,13 +16,14 @@ from robot.libraries.BuiltIn import BuiltIn
 from saksrobot.archive import CaseQuery, open_archive
 from saksrobot.database import make_engine
 from saksrobot.demo import robot_environment
+from saksrobot.demo.corpus import ehf_corpus
 from saksrobot.demo.invoice_inbox import Expected, write_inbox
 from saksrobot.runner import RunResult, run_robot
 from saksrobot.settings import Backend, load_settings
 from saksrobot.simulators import running_simulators
 from saksrobot.workitems import State, WorkItemStore
 
-CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "ehf"
+CORPUS = ehf_corpus()
 # corpus files: what the robot should make of them (the Norwegian example's reference is not in the register)
 CORPUS_FILES = {
     "valid/ubl/norway/Norwegian-example-1.xml": Expected("manual", reason="unknown_reference"),
@@ -63,13 +64,13 @@ class InvoicesDriver:
         shutil.rmtree(self.folder, ignore_errors=True)
         inbox = self.folder / "inbox"
         self.expected = write_inbox(inbox)
-        if CORPUS.is_dir():
+        if CORPUS is not None:
             for relative, outcome in CORPUS_FILES.items():
                 name = "200-" + Path(relative).name
                 shutil.copy(CORPUS / relative, inbox / name)
                 self.expected[name] = outcome
         else:
-            logger.warn(f"The shared EHF corpus is not at {CORPUS}: only generated files are used")
+            logger.warn("The shared EHF corpus was not found (SAKSROBOT_EHF_CORPUS): only generated files are used")
         if with_50_mb_file:
             with (inbox / "300-huge.xml").open("wb") as f:
                 f.write(b'<?xml version="1.0"?><Invoice>' + b" " * 50_000_000 + b"</Invoice>")
@@ -80,7 +81,8 @@ class InvoicesDriver:
     def run_invoices(self, backend: str = "api") -> RunResult:
         env = robot_environment(self.settings, self.sims, database_url=f"sqlite:///{self.database}",
                                 archive_backend=backend)
-        env |= {"SAKSROBOT_INVOICES__FOLDER": str(self.folder), "SAKSROBOT_ARCHIVE__RETRY_BACKOFF_SECONDS": "0.05"}
+        env |= {"SAKSROBOT_INVOICES__FOLDER": str(self.folder), "SAKSROBOT_INVOICES__SETTLE_SECONDS": "0",
+                "SAKSROBOT_ARCHIVE__RETRY_BACKOFF_SECONDS": "0.05"}
         run = run_robot(self.settings, "invoices", env=env, timeout=900)
         logger.info(f"Run {run.run_id}: exit {run.return_code}, output {run.output_dir}")
         if not run.succeeded:

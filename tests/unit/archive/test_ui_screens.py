@@ -32,13 +32,13 @@ def test_a_renamed_label_is_reported_naming_the_field(sims, pupil_folder):
 
 
 def test_an_expired_session_is_renewed_by_logging_in_again(sims, pupil_folder):
-    set_faults(sims, session_timeout_minutes=0.02)  # 1.2 s
+    set_faults(sims, session_timeout_minutes=0.05)  # 3 s
     try:
-        settings = load_settings(archive={"base_url": sims.archive_url, "password": sims.password, "retries": 2,
+        settings = load_settings(archive={"base_url": sims.archive_url, "password": sims.password, "retries": 4,
                                           "retry_backoff_seconds": 0})
         with open_archive(settings, Backend.UI) as ui:
             first = ui.create_case(pupil_folder("expiry-1"))
-            time.sleep(1.5)
+            time.sleep(3.5)
             second = ui.create_case(pupil_folder("expiry-2"))
         assert first.created and second.created and first.case_number != second.case_number
     finally:

@@ -13,6 +13,7 @@ from saksrobot.domain.school import (
     referral_fingerprint,
     referral_post,
     referral_sender,
+    sending_guardian,
 )
 from saksrobot.errors import BusinessError
 from saksrobot.schooladmin import Child, Guardian, Reason, Referral, ReferredChild, Referrer, Unit
@@ -119,3 +120,10 @@ def test_the_journal_post_is_screened_and_carries_the_referral_id():
 def test_models_with_personal_data_show_only_their_id():
     assert repr(referral()) == "Referral(H-1)" and PUPIL_FNR not in str(referral())
     assert "Mia" not in repr(referral().child)
+
+
+def test_a_guardian_who_referred_under_another_name_is_still_the_sender():
+    guardian = referral(referrer=Referrer(kind="foresatte", name="Guro Haugen Berg"))
+    assert sending_guardian(guardian).fnr == "03828510036"
+    assert referral_sender(guardian).reference == "03828510036"
+    assert sending_guardian(referral()) is None  # a school referred

@@ -10,9 +10,10 @@ from pathlib import Path
 import defusedxml.ElementTree as ET
 import pytest
 
+from saksrobot.demo.corpus import ehf_corpus
 from saksrobot.invoices import IMPLEMENTED_RULES, InvoiceRejected, check, parse_ehf
 
-CORPUS = Path(__file__).resolve().parents[3].parent / "shared/data/ehf"
+CORPUS = ehf_corpus() or Path("../shared/data/ehf")  # see saksrobot.demo.corpus
 _RESULTS_FILE = CORPUS / "results.json"
 RESULTS = json.loads(_RESULTS_FILE.read_text(encoding="utf-8")) if _RESULTS_FILE.is_file() else None
 VEFA = "{http://difi.no/xsd/vefa/validator/1.0}"

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from saksrobot.demo.corpus import ehf_corpus
 from saksrobot.errors import BusinessError
 from saksrobot.invoices import InvoiceRejected, check, parse_ehf
 
-CORPUS = Path(__file__).resolve().parents[3].parent / "shared/data/ehf"
+CORPUS = ehf_corpus() or Path("../shared/data/ehf")  # see saksrobot.demo.corpus
 BASE_EXAMPLE = CORPUS / "valid/ubl/openpeppol/base-example.xml"
 UBL = 'xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" ' \
       'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"'

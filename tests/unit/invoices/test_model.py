@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from saksrobot.demo.corpus import ehf_corpus
 from saksrobot.invoices import EhfDocument, check, is_valid, parse_ehf
 
-CORPUS = Path(__file__).resolve().parents[3].parent / "shared/data/ehf"
+CORPUS = ehf_corpus() or Path("../shared/data/ehf")  # see saksrobot.demo.corpus
 
 
 def load(relative: str) -> bytes:

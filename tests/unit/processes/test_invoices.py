@@ -1,19 +1,24 @@
 """The invoices process against the real archive simulator (API back-end), item by item as the
 work-items library runs it: every file of a mixed inbox ends filed or with finance staff."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 
+from saksrobot.demo.ehf import InvoiceFacts, ehf_xml
 from saksrobot.demo.invoice_inbox import write_inbox
 from saksrobot.errors import BusinessError
-from saksrobot.invoices.inbox import Inbox
+from saksrobot.invoices import parse_ehf
+from saksrobot.invoices.inbox import Inbox, sha256
 from saksrobot.invoices.routing import ReferenceRegister
-from saksrobot.processes.invoices import Invoices
+from saksrobot.processes.invoices import Invoices, invoice_key
 from saksrobot.workitems import State
 
 
 @pytest.fixture
 def process(archive, store, settings, tmp_path):
-    invoice_settings = settings.invoices.model_copy(update={"folder": tmp_path / "invoices"})
+    invoice_settings = settings.invoices.model_copy(update={"folder": tmp_path / "invoices", "settle_seconds": 0})
     register = ReferenceRegister.load(settings.path(settings.invoices.references))
     return Invoices(archive, store, invoice_settings, register, Inbox(tmp_path / "invoices"))
 
@@ -71,3 +76,37 @@ def test_every_further_delivery_of_a_filed_invoice_is_its_own_duplicate(process,
         assert outcomes[original.name].reason_code == "duplicate"
     assert len(set(keys)) == 3 and all(k.startswith("922001006:20260001#") for k in keys)
     assert not list((tmp_path / "invoices" / "inbox").iterdir())
+
+
+def test_a_file_the_archive_refuses_goes_to_rejected_and_a_corrected_one_is_filed(process, store, tmp_path):
+    inbox = tmp_path / "invoices" / "inbox"
+    facts = InvoiceFacts(number="U-1", supplier=("Nordlys Bygg AS", "922001006"), issued=date(2026, 6, 1),
+                         lines=[("Arbeid", Decimal(1), Decimal("100"))], buyer_reference="4010")
+    inbox.mkdir(parents=True)
+    (inbox.parent / "refs.toml").write_text('[[reference]]\nreference = "4010"\nunit = "Kulturetaten"\n'
+                                             'approver = "x@byen.no"\n')
+    process.register = ReferenceRegister.load(inbox.parent / "refs.toml")  # a unit the archive does not know
+    (inbox / "a.xml").write_bytes(ehf_xml(facts))
+    process.take_in()
+    outcome = run(process, store)["a.xml"]
+    assert (outcome.state, outcome.reason_code) == (State.MANUAL, "unknown_unit")
+    assert (tmp_path / "invoices" / "rejected" / "a.xml").exists() and not list(inbox.iterdir())
+    process.register = _shipped_register()
+    (inbox / "a-corrected.xml").write_bytes(ehf_xml(facts))  # finance fixed the register; sent again
+    assert process.take_in() == [f"922001006:U-1#{sha256(ehf_xml(facts))[:10]}"]
+    again = run(process, store)["a-corrected.xml"]
+    assert again.state == State.DONE  # the first was never filed: this is not a duplicate
+
+
+def test_very_long_invoice_numbers_make_short_keys():
+    doc = parse_ehf(ehf_xml(InvoiceFacts(number="N" * 5000, supplier=("Nordlys Bygg AS", "922001006"),
+                                         issued=date(2026, 6, 1), lines=[("x", Decimal(1), Decimal("1"))],
+                                         buyer_reference="4010")))
+    assert len(invoice_key(doc)) < 100 and invoice_key(doc).startswith("922001006:sha256:")
+
+
+def _shipped_register():
+    from saksrobot.settings import load_settings
+
+    settings = load_settings()
+    return ReferenceRegister.load(settings.path(settings.invoices.references))

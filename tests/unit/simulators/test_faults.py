@@ -110,3 +110,10 @@ def test_ui_create_case_page_and_search(sim):
     hits = client.get("/sok", params={"ekstern_id": "ui-1"}).text
     assert hits.count('data-testid="treff"') == 1 and number in hits
     assert "Ingen treff" in client.get("/sok", params={"ekstern_id": "finnes-ikke"}).text
+
+
+def test_login_never_redirects_to_another_site(sims):
+    with httpx.Client(base_url=sims.archive_url, follow_redirects=False) as client:
+        for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
+            response = client.post("/login", data={"username": "robot", "password": sims.password, "neste": target})
+            assert response.status_code == 303 and response.headers["location"] == "/", target

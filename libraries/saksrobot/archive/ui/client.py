@@ -121,6 +121,8 @@ class UiArchive(Archive):
         if any(p.unofficial for p in case.parties):
             form.field("Skjerm saksparter").check()
         recno = form.save_case()
+        if not page.url.endswith(CasePage.path(recno)):  # saved, but the session expired on the way there
+            self._open(page, CasePage.path(recno))
         number = CasePage(page, self._labels).case_number()
         log.info("Created case %s", number)
         return CaseResult(case_number=number, recno=recno, created=True)
@@ -166,7 +168,12 @@ class UiArchive(Archive):
             if not case:
                 raise BusinessError(f"Fant ikke sak {case_number}", code="case_not_found")
             posts = CasePage(page, self._labels).table("journalposter")  # _search left the case page open
-            found = [p["Dokumentnummer"] for p in posts if p.get("Ekstern ID") == external_id]
+            number, external = (self._labels.get(c, c) for c in ("Dokumentnummer", "Ekstern ID"))
+            if posts and not {number, external} <= set(posts[0]):
+                raise ApplicationError(f"Fant ikke kolonnene «{number}» og «{external}» i journalpostlisten. Er "
+                                       "skjermbildet endret? Oppdater innstillingen archive.labels.",
+                                       code="screen_changed")
+            found = [p[number] for p in posts if p[external] == external_id]
             return found[0] if found else None
 
         return self._on_screen("finn journalpost", look)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+from saksrobot.errors import ApplicationError
 from saksrobot.screens import Screen
 
 
@@ -51,7 +52,9 @@ class NewJournalPostPage(ArchiveScreen):
 
     def save_post(self) -> str:
         """Save the form; return the new document number."""
-        self.save("Lagre journalpost", r"/saker/(\d+)$")
+        recno = self.save("Lagre journalpost", r"/saker/(\d+)$").group(1)
+        if not self.page.url.endswith(f"/saker/{recno}"):  # saved, then the session expired: no number shown
+            raise ApplicationError("Økten i arkivet utløp etter lagring av journalposten", code="session_expired")
         return self.page.get_by_test_id("dokumentnummer").inner_text().strip()
 
 

@@ -22,6 +22,7 @@ from saksrobot.schooladmin.models import (
     ReferredChild,
     Referrer,
     Unit,
+    validated,
 )
 from saksrobot.schooladmin.ui.pages import (
     ChildListPage,
@@ -100,14 +101,21 @@ class UiSchoolAdmin(SchoolAdmin):
         self._web.close()
 
 
+KINDS = {"elev": ChildKind.PUPIL, "barn": ChildKind.KINDERGARTEN}
+
+
 def _read_child(screen: ChildPage) -> Child:
     d = screen.section("Opplysninger")
-    kind = ChildKind.PUPIL if d["Type"].lower() == "elev" else ChildKind.KINDERGARTEN
+    kind = KINDS.get(d.get("Type", "").strip().lower())
+    if kind is None:
+        raise ApplicationError(f"Ukjent type «{d.get('Type')}» på skjermbildet for {d.get('Id')}: er skjermbildet "
+                               "endret?", code="screen_changed")
     unit = Unit(id=None, name=d["Skole/barnehage"], orgnr=d["Organisasjonsnummer"],
                 kind="skole" if kind is ChildKind.PUPIL else "barnehage", access_group=d["Tilgangsgruppe"])
-    return Child(id=d["Id"], kind=kind, first_name=d["Fornavn"], last_name=d["Etternavn"], fnr=d["Fødselsnummer"],
-                 address=d.get("Adresse") or None, unit=unit, grade=d.get("Trinn/avdeling") or None,
-                 enrolled=parse_date(d.get("Innmeldt", "")), folder_case_number=d.get("Mappe") or None)
+    return validated(Child, dict(
+        id=d["Id"], kind=kind, first_name=d["Fornavn"], last_name=d["Etternavn"], fnr=d["Fødselsnummer"],
+        address=d.get("Adresse") or None, unit=unit, grade=d.get("Trinn/avdeling") or None,
+        enrolled=parse_date(d.get("Innmeldt", "")), folder_case_number=d.get("Mappe") or None), d["Id"])
 
 
 def _read_referral(screen: ReferralPage) -> Referral:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, Response, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
@@ -49,6 +50,12 @@ _DL_PAIRS = (
     " const time = dd && dd.querySelector('time[datetime]');"
     " const value = time ? time.getAttribute('datetime') : (dd ? dd.textContent.trim() : '');"
     " return [dt.textContent.trim(), value]; })")
+
+
+def shows(page: Page, path: str) -> bool:
+    """Whether the page is at ``path`` (path and query; the login page's ``?neste=`` does not count)."""
+    url = urlsplit(page.url)
+    return url.path + (f"?{url.query}" if url.query else "") == path or url.path == path
 
 
 class Screen:
@@ -247,7 +254,7 @@ class WebSession:
             assert self.settings.password is not None
             login.log_in(self.settings.username, self.settings.password.get_secret_value())
             self._storage_state = page.context.storage_state()
-            response = None if page.url.endswith(path) else page.goto(path)
+            response = None if shows(page, path) else page.goto(path)
         if response is not None and response.status >= 500:
             raise ApplicationError(f"{self.system} svarte med feil (HTTP {response.status})", code="server_error")
 

@@ -35,7 +35,7 @@ from saksrobot.archive.ui.pages import (
     SearchPage,
 )
 from saksrobot.errors import ApplicationError, BusinessError
-from saksrobot.screens import WebSession
+from saksrobot.screens import WebSession, shows
 from saksrobot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ class UiArchive(Archive):
         if any(p.unofficial for p in case.parties):
             form.field("Skjerm saksparter").check()
         recno = form.save_case()
-        if not page.url.endswith(CasePage.path(recno)):  # saved, but the session expired on the way there
+        if not shows(page, CasePage.path(recno)):  # saved, but the session expired on the way there
             self._open(page, CasePage.path(recno))
         number = CasePage(page, self._labels).case_number()
         log.info("Created case %s", number)

@@ -11,7 +11,7 @@ import re
 from urllib.parse import urlencode
 
 from saksrobot.errors import ApplicationError
-from saksrobot.screens import Screen
+from saksrobot.screens import Screen, shows
 
 
 class ArchiveScreen(Screen):
@@ -53,7 +53,7 @@ class NewJournalPostPage(ArchiveScreen):
     def save_post(self) -> str:
         """Save the form; return the new document number."""
         recno = self.save("Lagre journalpost", r"/saker/(\d+)$").group(1)
-        if not self.page.url.endswith(f"/saker/{recno}"):  # saved, then the session expired: no number shown
+        if not shows(self.page, f"/saker/{recno}"):  # saved, then the session expired: no number shown
             raise ApplicationError("Økten i arkivet utløp etter lagring av journalposten", code="session_expired")
         return self.page.get_by_test_id("dokumentnummer").inner_text().strip()
 

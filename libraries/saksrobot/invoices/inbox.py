@@ -18,6 +18,12 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_sha256(file: Path) -> str:
+    """A file's SHA-256, read in chunks (inbox files may be large)."""
+    with file.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
 @dataclass(frozen=True)
 class Inbox:
     root: Path
@@ -56,7 +62,7 @@ class Inbox:
         stem, suffix = Path(name).stem, Path(name).suffix
         for folder in (self.inbox, self.processed, self.rejected):
             for candidate in (folder / name, folder / f"{stem}.{digest[:8]}{suffix}"):
-                if candidate.is_file() and sha256(candidate.read_bytes()) == digest:
+                if candidate.is_file() and file_sha256(candidate) == digest:
                     return candidate
         return None
 
@@ -75,6 +81,6 @@ class Inbox:
         if file.resolve() == target.resolve():
             return target
         if target.exists():  # the same name delivered again later: keep both
-            target = folder / f"{file.stem}.{sha256(file.read_bytes())[:8]}{file.suffix}"
+            target = folder / f"{file.stem}.{file_sha256(file)[:8]}{file.suffix}"
         os.replace(file, target)  # atomic within one file system
         return target

@@ -105,8 +105,7 @@ class CaseRequestsLibrary:
         Example:
         | `Add Work Items For Requests` | ${requests} |
         """
-        work = suite_library(WorkItemsLibrary)
-        new = sum(work.store.add(work.process, r.key, r.payload)[1] for r in requests)
+        new = suite_library(WorkItemsLibrary).add_items((r.key, r.payload) for r in requests)
         logger.info(f"{new} new work item(s), {len(requests) - new} known from earlier runs")
         return new
 

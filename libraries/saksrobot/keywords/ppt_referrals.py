@@ -53,9 +53,9 @@ class PptReferralsLibrary:
         Example:
         | ${new}= | `Add Work Items For New Referrals` |
         """
-        work = suite_library(WorkItemsLibrary)
         ids = self._process().new_referrals()
-        new = sum(work.store.add(work.process, referral_id, {"referral_id": referral_id})[1] for referral_id in ids)
+        new = suite_library(WorkItemsLibrary).add_items((referral_id, {"referral_id": referral_id})
+                                                        for referral_id in ids)
         logger.info(f"{len(ids)} new referral(s), {new} new work item(s)")
         return new
 

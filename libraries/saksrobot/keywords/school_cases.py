@@ -47,9 +47,8 @@ class SchoolCasesLibrary:
         Example:
         | ${new}= | `Add Work Items For Children Without Folder` |
         """
-        work = suite_library(WorkItemsLibrary)
         ids = self._process().new_children()
-        new = sum(work.store.add(work.process, child_id, {"child_id": child_id})[1] for child_id in ids)
+        new = suite_library(WorkItemsLibrary).add_items((child_id, {"child_id": child_id}) for child_id in ids)
         logger.info(f"{len(ids)} child(ren) without a folder, {new} new work item(s)")
         return new
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -73,6 +74,10 @@ class WorkItemsLibrary:
         _, new = self.store.add(self.process, key, payload, priority=priority)
         logger.info(f"Work item {key}: {'added' if new else 'already known'}")
         return new
+
+    def add_items(self, items: Iterable[tuple[str, dict[str, Any]]]) -> int:
+        """Add (key, payload) pairs as items (a producer's batch); return how many were new."""
+        return sum(self.store.add(self.process, key, payload)[1] for key, payload in items)
 
     @keyword
     def process_work_items(self, handler: str, limit: int | None = None) -> dict[str, int]:

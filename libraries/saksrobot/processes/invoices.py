@@ -5,7 +5,6 @@ the file to ``rejected/`` with the reason beside it."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from saksrobot.archive import (
 )
 from saksrobot.errors import ApplicationError, BusinessError
 from saksrobot.invoices import EhfDocument, InvoiceRejected, check, parse_ehf
-from saksrobot.invoices.inbox import Inbox, sha256
+from saksrobot.invoices.inbox import Inbox, file_sha256, sha256
 from saksrobot.invoices.routing import ReferenceRegister, Route
 from saksrobot.pdf import render_form
 from saksrobot.settings import InvoiceSettings
@@ -44,14 +43,6 @@ class RuleFailed(BusinessError):
     code = "rule_failed"
 
 
-def _digest(file: Path) -> str:
-    h = hashlib.sha256()
-    with file.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _kind(doc: EhfDocument) -> str:
     return "Kreditnota" if doc.document_type == "CreditNote" else "Faktura"
 
@@ -61,7 +52,7 @@ def invoice_key(doc: EhfDocument) -> str:
     supplier = doc.seller.orgnr or doc.seller.endpoint_id or "ukjent"
     number = doc.number or ""
     if len(number) > 60 or len(supplier) > 60:  # keys are at most 200 characters in the database
-        number = "sha256:" + hashlib.sha256(number.encode()).hexdigest()[:16]
+        number = "sha256:" + sha256(number.encode())[:16]
         supplier = supplier[:60]
     return f"{supplier}:{'kreditnota:' if doc.document_type == 'CreditNote' else ''}{number}"
 
@@ -95,7 +86,7 @@ class Invoices:
         return new
 
     def _take_in(self, file: Path) -> str | None:
-        digest = _digest(file)
+        digest = file_sha256(file)
         key = self._key(file, digest)
         payload: dict[str, Any] = {"file": file.name, "sha256": digest}
         # the key, else (taken by another delivery) <key>#<hash>, <key>#<hash>-2, ...

@@ -42,6 +42,20 @@ def authorized(request: Request, api_key: str) -> bool:
     return secrets.compare_digest(given.encode(), api_key.encode())
 
 
+def in_transaction(sessions: Callable[[], Session], service: Callable[[Session], Any],
+                   work: Callable[[Any], Any]) -> Any:
+    """Run ``work`` on ``service`` over a fresh database session: committed when it returns,
+    rolled back when it raises (a refusal writes nothing)."""
+    with sessions() as session:
+        try:
+            result = work(service(session))
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+        return result
+
+
 def simulator_app(*, title: str, cookie: str, settings: SimulatorSettings, api_key: str, engine: Engine,
                   base: type[DeclarativeBase], seed: Callable[[Session], None],
                   is_seeded: Callable[[Session], bool]) -> tuple[FastAPI, Faults, sessionmaker]:

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from saksrobot.settings import FaultSettings
 from saksrobot.simulators.archive import db
 from saksrobot.simulators.archive.service import ArchiveService, Refused
-from saksrobot.simulators.common import SimulatorUi
+from saksrobot.simulators.common import SimulatorUi, in_transaction
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -34,14 +34,7 @@ class Ui(SimulatorUi):
         return {t: [(c.code, c.code) for c in service.codes(t)] for t in tables}
 
     def _run(self, work: Callable[[ArchiveService], Any]) -> Any:
-        with self.sessions() as session:
-            try:
-                result = work(ArchiveService(session))
-                session.commit()
-                return result
-            except Refused:
-                session.rollback()
-                raise
+        return in_transaction(self.sessions, ArchiveService, work)
 
     # -- routes --------------------------------------------------------------------------------
     def router(self) -> APIRouter:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from saksrobot.simulators.common import authorized
+from saksrobot.simulators.common import authorized, in_transaction
 from saksrobot.simulators.schooladmin.service import (
     Refused,
     SchoolAdminService,
@@ -47,14 +47,7 @@ def make_router(sessions: Callable[[], Any], api_key: str, clock: Callable[[], d
     router = APIRouter(prefix=PREFIX)
 
     def execute(work: Callable[[SchoolAdminService], Any]) -> Any:
-        with sessions() as session:
-            try:
-                result = work(SchoolAdminService(session))
-                session.commit()
-                return result
-            except Refused:
-                session.rollback()
-                raise
+        return in_transaction(sessions, SchoolAdminService, work)
 
     async def answer(request: Request, work: Callable[[SchoolAdminService], Any]) -> Response:
         if not authorized(request, api_key):

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from saksrobot.settings import FaultSettings
-from saksrobot.simulators.common import SimulatorUi
+from saksrobot.simulators.common import SimulatorUi, in_transaction
 from saksrobot.simulators.schooladmin import db
 from saksrobot.simulators.schooladmin.service import Refused, SchoolAdminService
 
@@ -66,14 +66,7 @@ class Ui(SimulatorUi):
         self.templates.env.globals.update(status_text=STATUS_TEXT, kind_text=KIND_TEXT, when=when)
 
     def _run(self, work: Callable[[SchoolAdminService], Any]) -> Any:
-        with self.sessions() as session:
-            try:
-                result = work(SchoolAdminService(session))
-                session.commit()
-                return result
-            except Refused:
-                session.rollback()
-                raise
+        return in_transaction(self.sessions, SchoolAdminService, work)
 
     async def run(self, work: Callable[[SchoolAdminService], Any]) -> Any:
         return await run_in_threadpool(self._run, work)

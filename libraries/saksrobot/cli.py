@@ -22,11 +22,17 @@ new_app = typer.Typer(help="Scaffold new things.", no_args_is_help=True)
 queue_app = typer.Typer(help="Work items: list, show, retry, requeue, resolve (manual handling).",
                         no_args_is_help=True)
 report_app = typer.Typer()  # help: the docstring of report() below
+user_app = typer.Typer(help="Users of the control room (saksrobot serve).", no_args_is_help=True)
+schedule_app = typer.Typer(help="When robots run: list, add, edit, pause, resume, remove, next.", no_args_is_help=True)
+runs_app = typer.Typer(help="Runs of robots (as in the control room's Kjøringer).", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 app.add_typer(queue_app, name="queue")
 app.add_typer(report_app, name="report")
 app.add_typer(browser_app, name="browser")
 app.add_typer(new_app, name="new")
+app.add_typer(user_app, name="user")
+app.add_typer(schedule_app, name="schedule")
+app.add_typer(runs_app, name="runs")
 console = Console()
 
 
@@ -307,6 +313,246 @@ def report_summary(
         table.add_row(line.process, str(line.items_done), str(line.handed_over), str(line.failed),
                       f"{line.hours_saved:.2f}".replace(".", ","))
     console.print(table)
+
+
+def _engine(settings: Settings):  # noqa: ANN202 - import kept lazy for a fast --help
+    from saksrobot.database import make_engine
+
+    return make_engine(settings.sqlite_ready(settings.database.url))
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    console.print(f"[red]{exc}[/red]")
+    return typer.Exit(2)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default: web.host)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: web.port, 8400)")] = None,
+) -> None:
+    """Start the scheduler and the control room (dashboard) for archive staff; Ctrl+C stops both."""
+    import logging
+
+    from saksrobot.web import serve as serve_forever
+
+    settings = _settings()
+    logging.basicConfig(level=settings.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    serve_forever(settings, host, port)
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Log-in name, e.g. kari.nordmann")],
+    role: Annotated[str, typer.Option(help="operator (archive staff), manager (read-only) or admin")] = "operator",
+    name: Annotated[str, typer.Option(help="Display name")] = "",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin")] = False,
+) -> None:
+    """Add a user. The password is asked for (twice), or read from stdin; it is stored as an Argon2id hash."""
+    from saksrobot.web.users import Role, UserStore
+
+    try:
+        chosen = Role(role)
+    except ValueError:
+        raise _fail(ValueError("role must be operator, manager or admin")) from None
+    password = (sys.stdin.readline().rstrip("\n") if password_stdin
+                else typer.prompt("Passord", hide_input=True, confirmation_prompt=True))
+    try:
+        user = UserStore(_engine(_settings())).add(username, password, chosen, name)
+    except SaksrobotError as exc:
+        raise _fail(exc) from None
+    console.print(f"Added {user.username} ({user.role})")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List users, their roles and last log-in (never passwords)."""
+    from saksrobot.web.users import UserStore
+
+    table = Table("Brukernavn", "Navn", "Rolle", "Aktiv", "Sist innlogget (UTC)")
+    for u in UserStore(_engine(_settings())).all():
+        table.add_row(u.username, u.name, u.role, "ja" if u.active else "nei",
+                      f"{u.last_login_at:%Y-%m-%d %H:%M}" if u.last_login_at else "")
+    console.print(table)
+
+
+@user_app.command("passwd")
+def user_passwd(username: str) -> None:
+    """Set a new password for a user."""
+    from saksrobot.web.users import UserStore
+
+    password = typer.prompt("Nytt passord", hide_input=True, confirmation_prompt=True)
+    try:
+        UserStore(_engine(_settings())).set_password(username, password)
+    except SaksrobotError as exc:
+        raise _fail(exc) from None
+    console.print(f"Password of {username} changed")
+
+
+@user_app.command("set")
+def user_set(
+    username: str,
+    role: Annotated[str | None, typer.Option(help="operator, manager or admin")] = None,
+    active: Annotated[bool | None, typer.Option("--active/--disabled", help="Allow or stop log-in")] = None,
+) -> None:
+    """Change a user's role, or disable/enable them."""
+    from saksrobot.web.users import Role, UserStore
+
+    users = UserStore(_engine(_settings()))
+    try:
+        if role is not None:
+            users.set_role(username, Role(role))
+        if active is not None:
+            users.set_active(username, active)
+    except (SaksrobotError, ValueError) as exc:
+        raise _fail(exc) from None
+    console.print(f"{username} changed")
+
+
+def _schedules():  # noqa: ANN202
+    from saksrobot.scheduler import ScheduleStore
+
+    settings = _settings()
+    return settings, ScheduleStore(_engine(settings))
+
+
+def _print_schedules(schedules: list) -> None:
+    from saksrobot.scheduler import ScheduleSpec
+
+    table = Table("Nr.", "Robot", "Når", "Aktiv", "Ta igjen (min)", "Maks (min)", "Endret av")
+    for s in schedules:
+        spec = ScheduleSpec.of(s)
+        warning = spec.dst_warning()
+        table.add_row(str(s.id), s.robot, spec.describe() + (f"\n[yellow]{warning}[/yellow]" if warning else ""),
+                      "ja" if s.enabled else "pause", str(s.misfire_grace_minutes), str(s.max_run_minutes),
+                      s.updated_by)
+    console.print(table)
+
+
+@schedule_app.command("list")
+def schedule_list() -> None:
+    """List schedules."""
+    _print_schedules(_schedules()[1].all())
+
+
+def _spec_fields(robot: str, days: str, times: str, cron: str | None, all_days: bool, grace: int | None,
+                 max_minutes: int | None, settings: Settings) -> dict:
+    return {"robot": robot, "days": days, "times": times, "cron": cron, "follow_calendar": not all_days,
+            "misfire_grace_minutes": settings.scheduler.misfire_grace_minutes if grace is None else grace,
+            "max_run_minutes": settings.scheduler.max_run_minutes if max_minutes is None else max_minutes}
+
+
+DaysOption = Annotated[str, typer.Option(help="hverdager, man-fre, 'man, ons, fre', alle dager")]
+TimesOption = Annotated[str, typer.Option(help="Oslo time(s), e.g. '07:00' or '07:00, 13:00'")]
+CronOption = Annotated[str | None, typer.Option(help="Cron expression (5 fields), replaces --days/--times")]
+AllDaysOption = Annotated[bool, typer.Option("--all-days", help="Run on public holidays and closed days too")]
+GraceOption = Annotated[int | None, typer.Option("--grace", help="Catch up a missed run up to this many minutes late")]
+MaxOption = Annotated[int | None, typer.Option("--max-minutes", help="Stop a run after this many minutes")]
+
+
+@schedule_app.command("add")
+def schedule_add(robot: str, days: DaysOption = "hverdager", times: TimesOption = "07:00", cron: CronOption = None,
+                 all_days: AllDaysOption = False, grace: GraceOption = None, max_minutes: MaxOption = None,
+                 by: Annotated[str, typer.Option(help="Who makes the change")] = "kommandolinje") -> None:
+    """Add a schedule, e.g. `schedule add archive_cases --days hverdager --times 07:00`. A running
+    `saksrobot serve` picks it up within scheduler.sync_seconds."""
+    from saksrobot.runner import known_robots
+    from saksrobot.scheduler import parse_spec
+
+    settings, store = _schedules()
+    try:
+        spec = parse_spec(known_robots(settings), **_spec_fields(robot, days, times, cron, all_days, grace,
+                                                                 max_minutes, settings))
+    except SaksrobotError as exc:
+        raise _fail(exc) from None
+    _print_schedules([store.create(spec, by)])
+
+
+@schedule_app.command("edit")
+def schedule_edit(schedule_id: int, days: DaysOption = "hverdager", times: TimesOption = "07:00",
+                  cron: CronOption = None, all_days: AllDaysOption = False, grace: GraceOption = None,
+                  max_minutes: MaxOption = None,
+                  by: Annotated[str, typer.Option(help="Who makes the change")] = "kommandolinje") -> None:
+    """Replace a schedule's days, times and limits (the robot stays)."""
+    from saksrobot.runner import known_robots
+    from saksrobot.scheduler import parse_spec
+
+    settings, store = _schedules()
+    try:
+        current = store.get(schedule_id)
+        spec = parse_spec(known_robots(settings), **_spec_fields(current.robot, days, times, cron, all_days, grace,
+                                                                 max_minutes, settings), enabled=current.enabled)
+        _print_schedules([store.update(schedule_id, spec, by)])
+    except SaksrobotError as exc:
+        raise _fail(exc) from None
+
+
+def _set_enabled(schedule_id: int, enabled: bool, by: str) -> None:
+    try:
+        _print_schedules([_schedules()[1].set_enabled(schedule_id, enabled, by)])
+    except SaksrobotError as exc:
+        raise _fail(exc) from None
+
+
+@schedule_app.command("pause")
+def schedule_pause(schedule_id: int, by: Annotated[str, typer.Option()] = "kommandolinje") -> None:
+    """Pause a schedule (runs missed while paused are not caught up)."""
+    _set_enabled(schedule_id, False, by)
+
+
+@schedule_app.command("resume")
+def schedule_resume(schedule_id: int, by: Annotated[str, typer.Option()] = "kommandolinje") -> None:
+    """Resume a paused schedule."""
+    _set_enabled(schedule_id, True, by)
+
+
+@schedule_app.command("remove")
+def schedule_remove(schedule_id: int) -> None:
+    """Delete a schedule."""
+    try:
+        _schedules()[1].delete(schedule_id)
+    except SaksrobotError as exc:
+        raise _fail(exc) from None
+    console.print(f"Schedule {schedule_id} removed")
+
+
+@schedule_app.command("next")
+def schedule_next(
+    schedule_id: int,
+    start: Annotated[str | None, typer.Option("--from", help="Start date YYYY-MM-DD (default: now)")] = None,
+    count: Annotated[int, typer.Option(help="How many runs")] = 5,
+) -> None:
+    """The next run times of a schedule, with skipped holidays and closed days shown."""
+    from datetime import date, datetime
+
+    from saksrobot.scheduler import ScheduleSpec, WorkCalendar, upcoming
+    from saksrobot.scheduler.triggers import TZ
+
+    settings, store = _schedules()
+    try:
+        schedule = store.get(schedule_id)
+        begin = (datetime.combine(date.fromisoformat(start), datetime.min.time(), tzinfo=TZ) if start
+                 else datetime.now(TZ))
+    except (SaksrobotError, ValueError) as exc:
+        raise _fail(exc) from None
+    for run_at in upcoming(ScheduleSpec.of(schedule), WorkCalendar.of(settings), begin, count):
+        line = f"{run_at.at:%a %d.%m.%Y %H:%M}"
+        console.print(f"[strike]{line}[/strike] hoppes over: {run_at.skipped}" if run_at.skipped else line)
+
+
+@runs_app.command("list")
+def runs_list(
+    robot: Annotated[str | None, typer.Option(help="Only this robot")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many, newest first")] = 30,
+) -> None:
+    """Runs with status, counts, duration and the path of their log.html."""
+    from saksrobot.web.pages import runs
+
+    table = Table("Start", "Robot", "Status", "Resultat", "Varighet", "Startet av", "Logg")
+    for row in runs(_engine(_settings()), robot=robot, limit=limit):
+        table.add_row(f"{row.started:%d.%m.%Y %H:%M}", row.robot, row.status_text, row.counts or row.reason,
+                      row.duration, row.started_by, row.log_html)
+    console.print(table, soft_wrap=True)
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m saksrobot`

@@ -187,6 +187,38 @@ class GevinstSettings(_Section):
         return max(valid, key=lambda b: b.valid_from) if valid else None
 
 
+class SchedulerSettings(_Section):
+    """When robots run: the organisation's calendar and the defaults of a new schedule."""
+
+    closed_days: list[str] = ["12-24", "12-31"]  # MM-DD every year, besides the public holidays
+    closed_dates: list[date] = []  # single closed days, e.g. a moving day for the archive
+    misfire_grace_minutes: int = Field(60, ge=0)  # a run missed by less (service down) still runs once
+    max_run_minutes: int = Field(120, gt=0)  # a run is stopped after this long
+    sync_seconds: float = Field(30, gt=0)  # how often the service reads schedule changes made elsewhere (CLI)
+
+    @field_validator("closed_days")
+    @classmethod
+    def _month_days(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                date.fromisoformat(f"2000-{value}")  # a leap year: 02-29 is allowed
+            except ValueError:
+                raise ValueError(f"{value!r} is not MM-DD") from None
+        return values
+
+
+class WebSettings(_Section):
+    """The control room (``saksrobot serve``)."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(8400, ge=0, le=65535)
+    session_secret: SecretStr | None = None  # None: a random one at start (sessions end at a restart)
+    session_minutes: int = Field(480, gt=0)
+    https_only: bool = False  # set true behind TLS: the session cookie is then sent over HTTPS only
+    login_attempts: int = Field(5, ge=1)  # failed log-ins per user name or address ...
+    login_window_minutes: float = Field(15, gt=0)  # ... within this window, then a pause
+
+
 class LoggingSettings(_Section):
     level: str = "INFO"
 
@@ -213,6 +245,8 @@ class Settings(BaseSettings):
     invoices: InvoiceSettings = InvoiceSettings()
     workitems: WorkItemSettings = WorkItemSettings()
     gevinst: GevinstSettings = GevinstSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    web: WebSettings = WebSettings()
     logging: LoggingSettings = LoggingSettings()
 
     @classmethod

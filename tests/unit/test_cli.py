@@ -11,7 +11,8 @@ from saksrobot.settings import load_settings
 runner = CliRunner()
 
 
-@pytest.mark.parametrize("command", [[], ["config"], ["run"], ["demo"], ["sim"], ["browser"], ["docs"], ["new"]])
+@pytest.mark.parametrize("command", [[], ["config"], ["run"], ["demo"], ["sim"], ["browser"], ["docs"], ["new"],
+                                     ["serve"], ["user"], ["schedule"], ["runs"]])
 def test_every_command_has_help(command):
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0 and result.output.strip()

@@ -1,6 +1,15 @@
 """Running a robot: ``robot`` as a subprocess in its own process group, output per run, runs stored."""
 
+from saksrobot.runner.lock import RobotBusy
 from saksrobot.runner.model import Run, RunStatus
-from saksrobot.runner.run import RunResult, end_process_tree, robot_path, run_robot
+from saksrobot.runner.run import (
+    RunResult,
+    end_process_tree,
+    known_robots,
+    record_event,
+    robot_path,
+    run_robot,
+)
 
-__all__ = ["Run", "RunResult", "RunStatus", "end_process_tree", "robot_path", "run_robot"]
+__all__ = ["RobotBusy", "Run", "RunResult", "RunStatus", "end_process_tree", "known_robots", "record_event",
+           "robot_path", "run_robot"]

@@ -18,6 +18,8 @@ class RunStatus(StrEnum):
     FAILED = "failed"
     KILLED = "killed"
     TIMED_OUT = "timed_out"
+    MISSED = "missed"    # a scheduled run that did not start (the service was down past the grace period)
+    SKIPPED = "skipped"  # a scheduled run not started because the robot was running already
 
 
 class Run(Base):

@@ -16,16 +16,18 @@ import uuid
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
 import psutil
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from saksrobot.database import make_engine
 from saksrobot.errors import ConfigurationError
 from saksrobot.privacy import mask
+from saksrobot.runner import lock
 from saksrobot.runner.model import Run, RunStatus
 from saksrobot.settings import Settings
 from saksrobot.workitems import utcnow
@@ -51,14 +53,18 @@ class RunResult:
         return self.output_dir / "log.html"
 
 
+def known_robots(settings: Settings) -> list[str]:
+    """The robots of the project: ``robots/*.robot``."""
+    return sorted(p.stem for p in settings.path("robots").glob("*.robot"))
+
+
 def robot_path(settings: Settings, robot: str) -> Path:
     """``robots/<robot>.robot`` under the project, or a path given as it is."""
     candidate = Path(robot)
     if candidate.suffix != ".robot":
         candidate = settings.path("robots") / f"{robot}.robot"
     if not candidate.exists():
-        known = sorted(p.stem for p in settings.path("robots").glob("*.robot"))
-        raise ConfigurationError(f"No robot {robot!r}; known robots: {', '.join(known)}")
+        raise ConfigurationError(f"No robot {robot!r}; known robots: {', '.join(known_robots(settings))}")
     return candidate
 
 
@@ -116,19 +122,45 @@ def _summary(output_dir: Path, status: RunStatus, return_code: int) -> dict[str,
     return {"status": status.value, "return_code": return_code, "tasks": tasks, "items": dict(items)}
 
 
+def record_event(engine: Engine, robot: str, status: RunStatus, reason: str, started_by: str,
+                 scheduled_for: datetime | None = None) -> str:
+    """Store a run that did not start (missed, skipped) so that staff see it among the runs."""
+    run_id = uuid.uuid4().hex[:8]
+    now = utcnow()
+    summary = {"status": status.value, "reason": reason, "started_by": started_by,
+               "scheduled_for": scheduled_for.isoformat() if scheduled_for else None}
+    with Session(engine) as s:
+        s.add(Run(id=run_id, robot=robot, status=status, started_at=now, finished_at=now, output_dir="",
+                  summary=summary))
+        s.commit()
+    return run_id
+
+
 def run_robot(settings: Settings, robot: str, *, variables: Mapping[str, str] | None = None,
-              env: Mapping[str, str] | None = None, timeout: float | None = None) -> RunResult:
-    """Run a robot and wait for it. ``env`` is added to this process's environment (and may
-    point the robot at another database: the run is recorded in that one)."""
+              env: Mapping[str, str] | None = None, timeout: float | None = None,
+              started_by: str = "kommandolinje") -> RunResult:
+    """Run a robot and wait for it; :class:`~saksrobot.runner.lock.RobotBusy` if it is running
+    already. ``env`` is added to this process's environment (and may point the robot at another
+    database: the run is recorded in that one)."""
     path = robot_path(settings, robot)
     run_id = uuid.uuid4().hex[:8]
-    output_dir = settings.path(settings.logs_dir) / path.stem / f"{datetime.now():%Y%m%d-%H%M%S}-{run_id}"
-    output_dir.mkdir(parents=True)
     environment = {**os.environ, **(env or {})}
     engine = make_engine(settings.sqlite_ready(environment.get("SAKSROBOT_DATABASE__URL", settings.database.url)))
+    hold = timedelta(seconds=timeout) if timeout else timedelta(minutes=settings.scheduler.max_run_minutes)
+    lock.acquire(engine, path.stem, run_id, hold + timedelta(seconds=2 * GRACE_SECONDS))
+    try:
+        return _run(settings, path, run_id, engine, environment, variables, timeout, started_by)
+    finally:
+        lock.release(engine, path.stem, run_id)
+
+
+def _run(settings: Settings, path: Path, run_id: str, engine: Engine, environment: Mapping[str, str],
+         variables: Mapping[str, str] | None, timeout: float | None, started_by: str) -> RunResult:
+    output_dir = settings.path(settings.logs_dir) / path.stem / f"{datetime.now():%Y%m%d-%H%M%S}-{run_id}"
+    output_dir.mkdir(parents=True)
     with Session(engine) as s:
         s.add(Run(id=run_id, robot=path.stem, status=RunStatus.RUNNING, started_at=utcnow(),
-                  output_dir=str(output_dir), summary={}))
+                  output_dir=str(output_dir), summary={"started_by": started_by}))
         s.commit()
     command = [sys.executable, "-m", "robot", "--outputdir", str(output_dir), "--consolecolors", "off",
                "--consolemarkers", "off", "--name", path.stem, "--variable", f"RUN_ID:{run_id}",
@@ -152,7 +184,7 @@ def run_robot(settings: Settings, robot: str, *, variables: Mapping[str, str] | 
         process.wait()
         raise
     echo.join(timeout=5)
-    summary = _summary(output_dir, status, return_code)
+    summary = {**_summary(output_dir, status, return_code), "started_by": started_by}
     (output_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
     with Session(engine) as s:
         run = s.get(Run, run_id)

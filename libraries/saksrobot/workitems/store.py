@@ -53,7 +53,7 @@ class RetryPolicy:
         return self.backoff * 2 ** max(attempt - 1, 0)
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -143,7 +143,7 @@ class WorkItemStore:
                     WorkItem.process == process, WorkItem.state == State.IN_PROGRESS)).all():
                 owner_host, _, rest = (owner or "").partition(":")
                 pid = rest.partition(":")[0]
-                if owner_host != host or not pid.isdigit() or _alive(int(pid)):
+                if owner_host != host or not pid.isdigit() or pid_alive(int(pid)):
                     continue
                 freed = s.execute(update(WorkItem).where(
                     WorkItem.id == item_id, WorkItem.state == State.IN_PROGRESS, WorkItem.lease_owner == owner,

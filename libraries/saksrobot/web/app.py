@@ -1,0 +1,395 @@
+"""The control room: a server-rendered FastAPI + Jinja2 app in Norwegian for archive staff
+(schedules, runs, the manual queue), managers (gevinst, read-only) and admins (users, settings).
+
+Every route names the roles it allows; every form carries a CSRF token; sessions are signed
+cookies that hold only the user id and role."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.sessions import SessionMiddleware
+
+from saksrobot.errors import SaksrobotError
+from saksrobot.privacy import mask
+from saksrobot.runner import RobotBusy, known_robots
+from saksrobot.scheduler import InvalidSchedule, SchedulerService, ScheduleSpec, parse_spec, upcoming
+from saksrobot.scheduler.spec import NAMED, NORWEGIAN, WEEKDAYS
+from saksrobot.scheduler.triggers import TZ
+from saksrobot.settings import Settings
+from saksrobot.web import pages
+from saksrobot.web.security import (
+    ADMINS,
+    EVERYONE,
+    OPERATORS,
+    LoginRequired,
+    LoginThrottle,
+    SecurityHeaders,
+    check_csrf,
+    csrf_token,
+    current_user,
+)
+from saksrobot.web.users import Role, User, UserStore
+from saksrobot.workitems import NoSuchItem, State, WorkItemStore
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+COOKIE = "saksrobot_okt"
+
+
+def _local_target(target: str) -> str:
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
+
+
+class ControlRoom:
+    """The routes, over one settings object, one database and the running scheduler service."""
+
+    def __init__(self, settings: Settings, engine: Engine, service: SchedulerService) -> None:
+        self.settings, self.engine, self.service = settings, engine, service
+        self.users = UserStore(engine)
+        self.items = WorkItemStore(engine)
+        self.throttle = LoginThrottle(settings.web.login_attempts, settings.web.login_window_minutes * 60)
+        self.templates = Jinja2Templates(directory=HERE / "templates")
+        self.templates.env.filters["tid"] = lambda m: "" if m is None else f"{m.astimezone(TZ):%d.%m.%Y %H:%M}"
+        self.templates.env.filters["mask"] = lambda text: mask(str(text or ""))
+        self.templates.env.globals["Role"] = Role
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    def guard(self, request: Request, roles: frozenset[Role]) -> User:
+        return current_user(request, self.users, roles)
+
+    def page(self, request: Request, template: str, user: User | None, status: int = 200, **context: Any) -> Response:
+        flash = request.session.pop("flash", [])
+        return self.templates.TemplateResponse(
+            request, template, {"user": user, "csrf": csrf_token(request), "flash": flash, "path": request.url.path,
+                                **context}, status_code=status)
+
+    @staticmethod
+    def back(request: Request, target: str, message: str | None = None, kind: str = "ok") -> RedirectResponse:
+        if message:
+            # assigned, not appended in place: Starlette saves only a session marked as modified
+            request.session.setdefault("flash", []).append({"kind": kind, "text": message})
+        return RedirectResponse(target, status_code=303)
+
+    async def form(self, request: Request) -> dict[str, str]:
+        await check_csrf(request)
+        return {k: str(v) for k, v in (await request.form()).items()}
+
+    # --- log in / out ---------------------------------------------------------------------------
+
+    async def login_form(self, request: Request, neste: str = "/") -> Response:
+        return self.page(request, "login.html", None, neste=_local_target(neste))
+
+    async def login(self, request: Request) -> Response:
+        form = await self.form(request)
+        username, password = form.get("username", "").strip().lower(), form.get("password", "")
+        target = _local_target(form.get("neste", "/"))
+        address = f"ip:{request.client.host if request.client else '-'}"
+        keys = (f"user:{username}", address)
+        if wait := self.throttle.wait_seconds(*keys):
+            minutes = int(wait // 60) + 1
+            return self.page(request, "login.html", None, status=429, neste=target, username=username,
+                             error=f"For mange mislykkede innlogginger. Prøv igjen om {minutes} min.")
+        user = await run_in_threadpool(self.users.authenticate, username, password)
+        if user is None:
+            self.throttle.failed(*keys)
+            log.info("Failed log-in for %r from %s", username, address)
+            return self.page(request, "login.html", None, status=401, neste=target, username=username,
+                             error="Feil brukernavn eller passord.")
+        self.throttle.succeeded(*keys)
+        request.session.clear()  # a new session (and CSRF token) at log-in
+        request.session.update(user_id=user.id, role=user.role, csrf_token=secrets.token_urlsafe(32))
+        return RedirectResponse(target, status_code=303)
+
+    async def logout(self, request: Request) -> Response:
+        await check_csrf(request)
+        request.session.clear()
+        return RedirectResponse("/logg-inn", status_code=303)
+
+    # --- Oversikt -------------------------------------------------------------------------------
+
+    async def overview(self, request: Request) -> Response:
+        user = self.guard(request, EVERYONE)
+        day = datetime.now(TZ).date()
+        today = await run_in_threadpool(pages.today, self.engine, day)
+        upcoming_runs = sorted(((self.service.next_run(s.id), s) for s in self.service.store.all() if s.enabled),
+                               key=lambda pair: (pair[0] is None, pair[0] or datetime.max.replace(tzinfo=TZ)))
+        return self.page(request, "overview.html", user, today=today, day=day, upcoming=upcoming_runs[:8])
+
+    # --- Roboter og tidsplaner ------------------------------------------------------------------
+
+    def _from(self, fra: str | None) -> datetime:
+        try:
+            if fra:
+                return datetime.combine(date.fromisoformat(fra), datetime.min.time(), tzinfo=TZ)
+        except ValueError:
+            pass
+        return datetime.now(TZ)
+
+    async def robots(self, request: Request, fra: str | None = None) -> Response:
+        user = self.guard(request, EVERYONE)
+        start = self._from(fra)
+        schedules = [(s, ScheduleSpec.of(s), self.service.next_run(s.id)) for s in self.service.store.all()]
+        plans = {s.id: upcoming(spec, self.service.calendar, start) for s, spec, _ in schedules}
+        running = pages.running(self.engine)
+        return self.page(request, "robots.html", user, robots=known_robots(self.settings), schedules=schedules,
+                         plans=plans, start=start, fra=fra or "", running=running)
+
+    def _schedule_form(self, request: Request, user: User, schedule_id: int | None, values: dict[str, Any],
+                       problems: list[str] | None = None, status: int = 200) -> Response:
+        preview, warning, described = [], None, None
+        try:
+            spec = parse_spec(known_robots(self.settings), **values)
+            preview = upcoming(spec, self.service.calendar, datetime.now(TZ))
+            warning, described = spec.dst_warning(), spec.describe()
+        except InvalidSchedule:
+            pass
+        return self.page(request, "schedule_form.html", user, status=status, schedule_id=schedule_id, values=values,
+                         problems=problems or [], robots=known_robots(self.settings), preview=preview,
+                         warning=warning, described=described)
+
+    async def new_schedule_form(self, request: Request, robot: str = "") -> Response:
+        user = self.guard(request, OPERATORS)
+        s = self.settings.scheduler
+        values = {"robot": robot, "days": "hverdager", "times": "07:00", "cron": "", "follow_calendar": True,
+                  "enabled": True, "misfire_grace_minutes": s.misfire_grace_minutes,
+                  "max_run_minutes": s.max_run_minutes}
+        return self._schedule_form(request, user, None, values)
+
+    @staticmethod
+    def _values(form: dict[str, str]) -> dict[str, Any]:
+        return {"robot": form.get("robot", ""), "days": form.get("days", ""), "times": form.get("times", ""),
+                "cron": form.get("cron", ""), "follow_calendar": form.get("follow_calendar") == "on",
+                "enabled": form.get("enabled") == "on",
+                "misfire_grace_minutes": form.get("misfire_grace_minutes", "0"),
+                "max_run_minutes": form.get("max_run_minutes", "0")}
+
+    async def save_schedule(self, request: Request, schedule_id: int | None = None) -> Response:
+        user = self.guard(request, OPERATORS)
+        values = self._values(await self.form(request))
+        try:
+            spec = parse_spec(known_robots(self.settings), **values)
+        except InvalidSchedule as exc:
+            return self._schedule_form(request, user, schedule_id, values, exc.problems, status=422)
+        store = self.service.store
+        saved = (store.create(spec, user.username) if schedule_id is None
+                 else store.update(schedule_id, spec, user.username))
+        self.service.sync()
+        message = f"Tidsplanen for {saved.robot} er lagret: {spec.describe()}."
+        if warning := spec.dst_warning():
+            message += f" Merk: {warning}"
+        return self.back(request, "/roboter", message, "advarsel" if spec.dst_warning() else "ok")
+
+    @staticmethod
+    def _days_text(days: str) -> str:
+        """Stored day codes ("mon,wed") as staff write them in the form ("man, ons", "hverdager")."""
+        codes = days.split(",")
+        named = next((name for name, group in NAMED.items() if list(group) == codes), None)
+        return named or ", ".join(NORWEGIAN[WEEKDAYS.index(code)] if code in WEEKDAYS else code for code in codes)
+
+    async def edit_schedule_form(self, request: Request, schedule_id: int) -> Response:
+        user = self.guard(request, OPERATORS)
+        schedule = self.service.store.get(schedule_id)
+        values = {**ScheduleSpec.of(schedule).model_dump(), "days": self._days_text(schedule.days),
+                  "times": schedule.times.replace(",", ", "), "cron": schedule.cron or ""}
+        return self._schedule_form(request, user, schedule_id, values)
+
+    async def update_schedule(self, request: Request, schedule_id: int) -> Response:
+        return await self.save_schedule(request, schedule_id)
+
+    async def pause(self, request: Request, schedule_id: int) -> Response:
+        return await self._enable(request, schedule_id, False)
+
+    async def resume(self, request: Request, schedule_id: int) -> Response:
+        return await self._enable(request, schedule_id, True)
+
+    async def _enable(self, request: Request, schedule_id: int, enabled: bool) -> Response:
+        user = self.guard(request, OPERATORS)
+        await check_csrf(request)
+        schedule = self.service.store.set_enabled(schedule_id, enabled, user.username)
+        self.service.sync()
+        return self.back(request, "/roboter", f"Tidsplanen for {schedule.robot} er "
+                                              f"{'satt i gang igjen' if enabled else 'satt på pause'}.")
+
+    async def delete_schedule(self, request: Request, schedule_id: int) -> Response:
+        self.guard(request, OPERATORS)
+        await check_csrf(request)
+        self.service.store.delete(schedule_id)
+        self.service.sync()
+        return self.back(request, "/roboter", "Tidsplanen er slettet.")
+
+    async def run_now(self, request: Request, robot: str) -> Response:
+        user = self.guard(request, OPERATORS)
+        await check_csrf(request)
+        try:
+            self.service.run_now(robot, user.username)
+        except RobotBusy:
+            return self.back(request, "/kjoringer", f"{robot} kjører allerede. Vent til kjøringen er ferdig.", "feil")
+        except ValueError:
+            raise HTTPException(404, "Ukjent robot") from None
+        return self.back(request, "/kjoringer", f"{robot} er startet. Siden viser kjøringen når den er i gang.")
+
+    # --- Kjøringer ------------------------------------------------------------------------------
+
+    async def runs(self, request: Request, robot: str | None = None) -> Response:
+        user = self.guard(request, EVERYONE)
+        rows = await run_in_threadpool(lambda: pages.runs(self.engine, robot=robot or None))
+        return self.page(request, "runs.html", user, runs=rows, robot=robot or "", robots=known_robots(self.settings),
+                         running=bool(pages.running(self.engine)))
+
+    async def run_log(self, request: Request, run_id: str) -> Response:
+        self.guard(request, EVERYONE)
+        run = pages.run(self.engine, run_id)
+        logs = self.settings.path(self.settings.logs_dir).resolve()
+        file = (Path(run.output_dir) / "log.html").resolve() if run and run.output_dir else None
+        if file is None or not file.is_relative_to(logs) or not file.is_file():
+            raise HTTPException(404, "Kjøringen har ingen logg (ennå)")
+        # Robot Framework's log needs its own scripts; sandboxed, it cannot reach our session
+        return FileResponse(file, media_type="text/html",
+                            headers={"Content-Security-Policy": "sandbox allow-scripts allow-popups"})
+
+    # --- Manuell behandling ---------------------------------------------------------------------
+
+    async def manual(self, request: Request, prosess: str | None = None) -> Response:
+        user = self.guard(request, EVERYONE)
+        items = await run_in_threadpool(self.items.find, prosess or None, [State.MANUAL], 500)
+        links = {item.id: pages.item_links(self.settings, item) for item in items}
+        return self.page(request, "manual.html", user, items=items, links=links, prosess=prosess or "",
+                         robots=known_robots(self.settings), oslo=pages.oslo)
+
+    async def resolve(self, request: Request, item_id: int) -> Response:
+        user = self.guard(request, OPERATORS)
+        form = await self.form(request)
+        note = form.get("note", "").strip() or None
+        try:
+            item = self.items.resolve(item_id, user.username, note)
+        except (NoSuchItem, SaksrobotError) as exc:
+            return self.back(request, "/manuell", str(exc), "feil")
+        return self.back(request, "/manuell", f"{item.process} {item.key} er merket som behandlet.")
+
+    async def requeue(self, request: Request, item_id: int) -> Response:
+        self.guard(request, OPERATORS)
+        await check_csrf(request)
+        try:
+            item = self.items.requeue(item_id)
+        except (NoSuchItem, SaksrobotError) as exc:
+            return self.back(request, "/manuell", str(exc), "feil")
+        return self.back(request, "/manuell", f"{item.process} {item.key} er sendt tilbake til roboten "
+                                              "og tas ved neste kjøring.")
+
+    # --- Gevinst --------------------------------------------------------------------------------
+
+    async def gevinst(self, request: Request) -> Response:
+        user = self.guard(request, EVERYONE)
+        headline, fragment = await run_in_threadpool(pages.gevinst, self.settings, self.engine,
+                                                     datetime.now(TZ).date())
+        return self.page(request, "gevinst.html", user, headline=headline, fragment=fragment)
+
+    # --- Brukere og innstillinger (admin) -------------------------------------------------------
+
+    async def users_page(self, request: Request) -> Response:
+        user = self.guard(request, ADMINS)
+        return self.page(request, "users.html", user, users=self.users.all(), roles=list(Role))
+
+    async def add_user(self, request: Request) -> Response:
+        self.guard(request, ADMINS)
+        form = await self.form(request)
+        try:
+            added = self.users.add(form.get("username", ""), form.get("password", ""), Role(form.get("role", "")),
+                                   form.get("name", ""))
+        except (SaksrobotError, ValueError) as exc:
+            return self.back(request, "/brukere", str(exc) if isinstance(exc, SaksrobotError) else "Ukjent rolle",
+                             "feil")
+        return self.back(request, "/brukere", f"Brukeren {added.username} er lagt til.")
+
+    async def change_user(self, request: Request, username: str) -> Response:
+        admin = self.guard(request, ADMINS)
+        form = await self.form(request)
+        if username == admin.username:
+            return self.back(request, "/brukere", "Du kan ikke endre din egen rolle eller deaktivere deg selv.", "feil")
+        try:
+            if role := form.get("role"):
+                self.users.set_role(username, Role(role))
+            if "active" in form:
+                self.users.set_active(username, form["active"] == "1")
+        except (SaksrobotError, ValueError) as exc:
+            return self.back(request, "/brukere", str(exc) if isinstance(exc, SaksrobotError) else "Ukjent rolle",
+                             "feil")
+        return self.back(request, "/brukere", f"Brukeren {username} er endret.")
+
+    async def settings_page(self, request: Request) -> Response:
+        user = self.guard(request, ADMINS)
+        return self.page(request, "settings.html", user, settings=self.settings.redacted())
+
+    # --- app ------------------------------------------------------------------------------------
+
+    def routes(self, app: FastAPI) -> None:
+        get, post = ("GET",), ("POST",)
+        for path, handler, methods in [
+            ("/logg-inn", self.login_form, get), ("/logg-inn", self.login, post), ("/logg-ut", self.logout, post),
+            ("/", self.overview, get),
+            ("/roboter", self.robots, get), ("/roboter/{robot}/kjor", self.run_now, post),
+            ("/tidsplaner/ny", self.new_schedule_form, get), ("/tidsplaner/ny", self.save_schedule, post),
+            ("/tidsplaner/{schedule_id}", self.edit_schedule_form, get),
+            ("/tidsplaner/{schedule_id}", self.update_schedule, post),
+            ("/tidsplaner/{schedule_id}/pause", self.pause, post),
+            ("/tidsplaner/{schedule_id}/fortsett", self.resume, post),
+            ("/tidsplaner/{schedule_id}/slett", self.delete_schedule, post),
+            ("/kjoringer", self.runs, get), ("/kjoringer/{run_id}/logg", self.run_log, get),
+            ("/manuell", self.manual, get), ("/manuell/{item_id}/behandlet", self.resolve, post),
+            ("/manuell/{item_id}/prov-igjen", self.requeue, post),
+            ("/gevinst", self.gevinst, get),
+            ("/brukere", self.users_page, get), ("/brukere", self.add_user, post),
+            ("/brukere/{username}", self.change_user, post),
+            ("/innstillinger", self.settings_page, get),
+        ]:
+            app.add_api_route(path, handler, methods=list(methods), response_class=HTMLResponse)
+
+
+def create_app(settings: Settings, engine: Engine, service: SchedulerService) -> FastAPI:
+    """The control-room app. The session secret comes from ``web.session_secret``; without one a
+    random secret is made (sessions then end when the service restarts)."""
+    room = ControlRoom(settings, engine, service)
+    app = FastAPI(title="saksrobot kontrollrom", docs_url=None, redoc_url=None, openapi_url=None)
+    room.routes(app)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    secret = settings.web.session_secret
+    if secret is None:
+        log.warning("No web.session_secret set: a random one is used; sessions end when the service restarts")
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SessionMiddleware, secret_key=secret.get_secret_value() if secret else secrets.token_hex(32),
+                       session_cookie=COOKIE, max_age=settings.web.session_minutes * 60, same_site="lax",
+                       https_only=settings.web.https_only)
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, _: LoginRequired) -> Response:
+        target = request.url.path if request.method == "GET" else "/"
+        return RedirectResponse(f"/logg-inn?{urlencode({'neste': target})}", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def _error(request: Request, exc: HTTPException) -> Response:
+        return room.templates.TemplateResponse(request, "error.html", {"user": None, "message": exc.detail,
+                                                                        "status": exc.status_code, "flash": [],
+                                                                        "path": request.url.path},
+                                               status_code=exc.status_code)
+
+    @app.exception_handler(SaksrobotError)
+    async def _business(request: Request, exc: SaksrobotError) -> Response:
+        return room.templates.TemplateResponse(request, "error.html", {"user": None, "message": str(exc),
+                                                                        "status": 404, "flash": [],
+                                                                        "path": request.url.path}, status_code=404)
+
+    app.state.room = room
+    return app

@@ -1,0 +1,165 @@
+"""What the control room's pages show, read from saksrobot's database (no HTML here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from saksrobot.gevinst import build_report, parse_period, plan_of, summarize
+from saksrobot.gevinst.html import report_fragment
+from saksrobot.runner import Run, lock
+from saksrobot.scheduler.triggers import TZ
+from saksrobot.settings import Settings
+from saksrobot.workitems import State, WorkItem
+
+RUN_STATUS = {"running": "Kjører", "succeeded": "Fullført", "failed": "Feilet", "killed": "Avbrutt",
+              "timed_out": "Stoppet (for lang tid)", "missed": "Ikke kjørt", "skipped": "Hoppet over"}
+TROUBLE = ("failed", "killed", "timed_out", "missed")
+OUTCOMES = {"done": "ferdig", "manual": "til manuell", "retry": "prøves igjen", "failed": "feilet"}
+
+
+def oslo(moment: datetime | None) -> datetime | None:
+    """A stored naive-UTC time as Oslo time."""
+    return None if moment is None else moment.replace(tzinfo=UTC).astimezone(TZ)
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The Oslo day as naive UTC bounds (the database's time)."""
+    start = datetime(day.year, day.month, day.day, tzinfo=TZ)
+    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=TZ)
+    return start.astimezone(UTC).replace(tzinfo=None), end.astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class RunRow:
+    id: str
+    robot: str
+    status: str
+    started: datetime
+    seconds: float | None
+    items: dict[str, int]
+    started_by: str
+    reason: str
+    log_html: str  # the run's log.html, "" for runs that did not start
+
+    @property
+    def status_text(self) -> str:
+        return RUN_STATUS.get(self.status, self.status)
+
+    @property
+    def trouble(self) -> bool:
+        return self.status in TROUBLE
+
+    @property
+    def duration(self) -> str:
+        if self.seconds is None:
+            return ""
+        minutes, seconds = divmod(round(self.seconds), 60)
+        return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+
+    @property
+    def counts(self) -> str:
+        return ", ".join(f"{n} {OUTCOMES.get(k, k)}" for k, n in self.items.items() if n)
+
+
+def _row(run: Run) -> RunRow:
+    summary = run.summary or {}
+    seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at and run.output_dir else None
+    return RunRow(run.id, run.robot, run.status, oslo(run.started_at), seconds, dict(summary.get("items", {})),
+                  summary.get("started_by", ""), summary.get("reason", ""),
+                  str(Path(run.output_dir) / "log.html") if run.output_dir else "")
+
+
+def runs(engine: Engine, *, robot: str | None = None, since: datetime | None = None,
+         until: datetime | None = None, limit: int = 200) -> list[RunRow]:
+    query = select(Run).order_by(Run.started_at.desc()).limit(limit)
+    if robot:
+        query = query.where(Run.robot == robot)
+    if since:
+        query = query.where(Run.started_at >= since)
+    if until:
+        query = query.where(Run.started_at < until)
+    with Session(engine) as s:
+        return [_row(run) for run in s.scalars(query)]
+
+
+def run(engine: Engine, run_id: str) -> Run | None:
+    with Session(engine) as s:
+        return s.get(Run, run_id)
+
+
+@dataclass(frozen=True)
+class Today:
+    runs: list[RunRow]
+    done: dict[str, int]      # process → items finished (cases created) today
+    manual: dict[str, int]    # process → items handed over today
+    failed_items: int
+    failed_runs: int
+    waiting_manual: int       # all items waiting for archive staff, whenever handed over
+
+
+def today(engine: Engine, day: date) -> Today:
+    start, end = day_bounds(day)
+    todays = runs(engine, since=start, until=end, limit=500)
+
+    def per_process(state: State) -> dict[str, int]:
+        query = (select(WorkItem.process, func.count()).where(WorkItem.state == state, WorkItem.updated_at >= start,
+                                                              WorkItem.updated_at < end).group_by(WorkItem.process))
+        with Session(engine) as s:
+            return dict(s.execute(query).all())
+
+    with Session(engine) as s:
+        waiting = s.scalar(select(func.count()).select_from(WorkItem).where(WorkItem.state == State.MANUAL)) or 0
+    failed = per_process(State.FAILED)
+    return Today(todays, per_process(State.DONE), per_process(State.MANUAL), sum(failed.values()),
+                 sum(r.trouble for r in todays), waiting)
+
+
+def item_links(settings: Settings, item: WorkItem) -> list[tuple[str, str]]:
+    """Where archive staff find what an item is about: the case made, the referral in the school system."""
+    links = []
+    if case := (item.result or {}).get("case_number"):
+        links.append((f"Sak {case}", f"{settings.archive.base_url}/sok?q={quote(str(case))}"))
+    if item.process == "ppt_referrals":
+        links.append((f"Henvisning {item.key}", f"{settings.schooladmin.base_url}/henvisninger/{quote(item.key)}"))
+    return links
+
+
+def files_of(item: WorkItem) -> list[str]:
+    return [str(f) for f in (item.files or [])]
+
+
+
+def running(engine: Engine) -> dict[str, str]:
+    """Robots running now (robot → run id)."""
+    return lock.running(engine)
+
+
+@dataclass(frozen=True)
+class Headline:
+    process: str
+    tertial_items: int
+    tertial_hours: float
+    year_items: int
+    year_hours: float
+
+
+def gevinst(settings: Settings, engine: Engine, day: date) -> tuple[dict[str, Any], str]:
+    """Hours saved per robot this tertial and this year, and the year's manager report as HTML."""
+    tertial = parse_period(f"{day:%Y}-T{(day.month - 1) // 4 + 1}")
+    year = parse_period(f"{day:%Y}")
+    this_tertial = {line.process: line for line in summarize(engine, tertial)}
+    lines = [Headline(line.process, getattr(this_tertial.get(line.process), "items_done", 0),
+                      getattr(this_tertial.get(line.process), "hours_saved", 0.0), line.items_done, line.hours_saved)
+             for line in summarize(engine, year)]
+    headline = {"tertial": tertial.label, "year": year.label, "lines": lines,
+                "tertial_hours": sum(h.tertial_hours for h in lines), "year_hours": sum(h.year_hours for h in lines)}
+    report = build_report(engine, settings.gevinst, plan_of(settings), year)
+    return headline, report_fragment(report)

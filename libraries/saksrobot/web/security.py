@@ -1,0 +1,95 @@
+"""Guards of the control room: who is logged in, what their role allows, CSRF tokens on every
+form, a log-in rate limit, and response headers that keep pages out of frames and caches."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+
+from fastapi import HTTPException, Request
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.responses import Response
+
+from saksrobot.web.users import Role, User, UserStore
+
+CSRF_FIELD = "csrf_token"
+EVERYONE = frozenset(Role)
+OPERATORS = frozenset({Role.OPERATOR, Role.ADMIN})
+ADMINS = frozenset({Role.ADMIN})
+
+
+class LoginRequired(Exception):
+    """Not logged in: the app answers with a redirect to the log-in page."""
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token (made on first use); every form carries it in a hidden field."""
+    if CSRF_FIELD not in request.session:
+        request.session[CSRF_FIELD] = secrets.token_urlsafe(32)
+    return request.session[CSRF_FIELD]
+
+
+async def check_csrf(request: Request) -> None:
+    form = await request.form()
+    sent, expected = str(form.get(CSRF_FIELD, "")), request.session.get(CSRF_FIELD, "")
+    if not expected or not secrets.compare_digest(sent.encode(), expected.encode()):
+        raise HTTPException(403, "Skjemaet er utløpt eller ugyldig. Last siden på nytt og prøv igjen.")
+
+
+def current_user(request: Request, users: UserStore, roles: frozenset[Role]) -> User:
+    """The logged-in, active user, if their role is one of ``roles``; else log in (401) or 403."""
+    user_id = request.session.get("user_id")
+    user = users.get(user_id) if isinstance(user_id, int) else None
+    if user is None or not user.active or user.role != request.session.get("role"):
+        request.session.pop("user_id", None)
+        raise LoginRequired
+    if Role(user.role) not in roles:
+        raise HTTPException(403, "Du har ikke tilgang til dette. Spør en administrator.")
+    return user
+
+
+class LoginThrottle:
+    """At most ``attempts`` failed log-ins per user name and per address within ``window`` seconds."""
+
+    def __init__(self, attempts: int, window: float) -> None:
+        self.attempts, self.window = attempts, window
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        failures = self._failures[key]
+        while failures and now - failures[0] > self.window:
+            failures.popleft()
+        return failures
+
+    def wait_seconds(self, *keys: str) -> float:
+        """0 when a log-in may be tried now, else how long to wait."""
+        now = time.monotonic()
+        with self._lock:
+            waits = [self.window - (now - f[0]) for f in (self._recent(k, now) for k in keys)
+                     if len(f) >= self.attempts]
+        return max(waits, default=0.0)
+
+    def failed(self, *keys: str) -> None:
+        with self._lock:
+            for key in keys:
+                self._failures[key].append(time.monotonic())
+
+    def succeeded(self, *keys: str) -> None:
+        with self._lock:
+            for key in keys:
+                self._failures.pop(key, None)
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next) -> Response:  # noqa: ANN001 - Starlette's type
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; "
+                                    "script-src 'none'; frame-ancestors 'none'; form-action 'self'")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,125 @@
+"""Users of the control room: roles, passwords hashed with Argon2id (argon2-cffi), nothing else
+about a person kept but a display name."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import DateTime, String, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from saksrobot.database import Base
+from saksrobot.errors import BusinessError
+from saksrobot.workitems.store import utcnow
+
+MIN_PASSWORD = 12
+_hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
+_DUMMY = _hasher.hash("no user has this password")
+
+
+class Role(StrEnum):
+    OPERATOR = "operator"  # archive staff: schedules, run now, the manual queue
+    MANAGER = "manager"    # reports, read-only
+    ADMIN = "admin"        # users and settings, and all an operator can do
+
+    @property
+    def label(self) -> str:
+        return {"operator": "Arkivmedarbeider", "manager": "Leder (lesetilgang)", "admin": "Administrator"}[self]
+
+
+class UserError(BusinessError):
+    code = "user"
+
+
+class User(Base):
+    __tablename__ = "web_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime())
+
+    def __repr__(self) -> str:  # never the hash
+        return f"User({self.username}, {self.role})"
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"Passordet må ha minst {MIN_PASSWORD} tegn")
+
+
+class UserStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def add(self, username: str, password: str, role: Role, name: str = "") -> User:
+        username = username.strip().lower()
+        if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
+            raise UserError("Brukernavnet kan ha bokstaver, tall, punktum, bindestrek og understrek")
+        _check_password(password)
+        with Session(self.engine, expire_on_commit=False) as s:
+            user = User(username=username, name=name.strip(), role=Role(role), password_hash=_hasher.hash(password),
+                        created_at=utcnow())
+            s.add(user)
+            try:
+                s.commit()
+            except IntegrityError:
+                raise UserError(f"Brukeren {username} finnes allerede") from None
+            return user
+
+    def all(self) -> list[User]:
+        with Session(self.engine, expire_on_commit=False) as s:
+            return list(s.scalars(select(User).order_by(User.username)))
+
+    def get(self, user_id: int) -> User | None:
+        with Session(self.engine, expire_on_commit=False) as s:
+            return s.get(User, user_id)
+
+    def count(self) -> int:
+        with Session(self.engine) as s:
+            return s.scalar(select(func.count()).select_from(User)) or 0
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        """The active user with this name and password, else None (in about the same time either way)."""
+        with Session(self.engine, expire_on_commit=False) as s:
+            user = s.scalar(select(User).where(User.username == username.strip().lower()))
+            try:
+                _hasher.verify(user.password_hash if user else _DUMMY, password)
+            except (VerificationError, InvalidHashError):
+                return None
+            if user is None or not user.active:
+                return None
+            if _hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = _hasher.hash(password)
+            user.last_login_at = utcnow()
+            s.commit()
+            return user
+
+    def _change(self, username: str, **values: object) -> User:
+        with Session(self.engine, expire_on_commit=False) as s:
+            user = s.scalar(select(User).where(User.username == username.strip().lower()))
+            if user is None:
+                raise UserError(f"Ingen bruker {username}")
+            for name, value in values.items():
+                setattr(user, name, value)
+            s.commit()
+            return user
+
+    def set_password(self, username: str, password: str) -> User:
+        _check_password(password)
+        return self._change(username, password_hash=_hasher.hash(password))
+
+    def set_role(self, username: str, role: Role) -> User:
+        return self._change(username, role=Role(role))
+
+    def set_active(self, username: str, active: bool) -> User:
+        return self._change(username, active=active)

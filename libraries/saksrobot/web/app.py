@@ -80,7 +80,7 @@ class ControlRoom:
     def back(request: Request, target: str, message: str | None = None, kind: str = "ok") -> RedirectResponse:
         if message:
             # assigned, not appended in place: Starlette saves only a session marked as modified
-            request.session.setdefault("flash", []).append({"kind": kind, "text": message})
+            request.session["flash"] = [*request.session.get("flash", []), {"kind": kind, "text": message}]
         return RedirectResponse(target, status_code=303)
 
     async def form(self, request: Request) -> dict[str, str]:
@@ -108,7 +108,7 @@ class ControlRoom:
             log.info("Failed log-in for %r from %s", username, address)
             return self.page(request, "login.html", None, status=401, neste=target, username=username,
                              error="Feil brukernavn eller passord.")
-        self.throttle.succeeded(*keys)
+        self.throttle.succeeded(keys[0])  # the address keeps its count: no reset by logging in to one's own account
         request.session.clear()  # a new session (and CSRF token) at log-in
         request.session.update(user_id=user.id, role=user.role, csrf_token=secrets.token_urlsafe(32))
         return RedirectResponse(target, status_code=303)

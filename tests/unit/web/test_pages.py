@@ -1,0 +1,379 @@
+"""What the control room's pages do: run now (and "runs already"), resolve and send back manual items,
+the schedule form with Norwegian problems, pause and resume, the calendar preview, run logs only from
+the logs folder, and no secret or fødselsnummer on any page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+from webroom import ROBOT, Room, hold_robot, release_robot
+
+from saksrobot.runner import Run
+from saksrobot.workitems import State, utcnow
+
+FNR = "03851598730"  # a synthetic (Tenor) fødselsnummer with valid check digits
+MASKED = "*" * 11
+SCHEDULE = {"robot": ROBOT, "days": "hverdager", "times": "07:00", "follow_calendar": "on", "enabled": "on",
+            "misfire_grace_minutes": "60", "max_run_minutes": "120"}
+
+
+def post(room: Room, client, url: str, **form: str):
+    """POST a form with the session's token (fetching it shows a page, which takes waiting messages)."""
+    return client.post(url, data={"csrf_token": room.token(client), **form})
+
+
+def add_run(room: Room, run_id: str, output_dir: str | Path, **summary: str) -> None:
+    with Session(room.engine) as s:
+        s.add(Run(id=run_id, robot=ROBOT, status="succeeded", started_at=utcnow(), finished_at=utcnow(),
+                  return_code=0, output_dir=str(output_dir), summary={"started_by": "ola", **summary}))
+        s.commit()
+
+
+def log_folder(base: Path, name: str) -> Path:
+    folder = base / name
+    folder.mkdir(parents=True)
+    (folder / "log.html").write_text("<html><body><script>robot()</script>Robot Framework log</body></html>")
+    return folder
+
+
+# --- run now ---------------------------------------------------------------------------------------
+
+def test_run_now_starts_the_robot_and_says_so(room):
+    operator = room.as_user("ola")
+    response = post(room, operator, f"/roboter/{ROBOT}/kjor")
+    assert response.status_code == 303 and response.headers["location"] == "/kjoringer"
+    assert room.runner.called.wait(5), "the runner was not called"
+    [call] = room.runner.calls
+    assert call["robot"] == ROBOT and call["started_by"] == "ola (kjør nå)"
+    assert call["timeout"] == room.settings.scheduler.max_run_minutes * 60
+    page = operator.get("/kjoringer").text
+    assert f'<p class="melding ok" role="status">{ROBOT} er startet.' in page
+    assert "er startet" not in operator.get("/kjoringer").text  # a flash is shown once
+
+
+def test_run_now_while_the_robot_runs_says_it_runs_already(room):
+    operator = room.as_user("ola")
+    hold_robot(room.engine)
+    try:
+        assert "status-running" in operator.get("/roboter").text
+        assert 'http-equiv="refresh" content="5"' in operator.get("/kjoringer").text
+        response = post(room, operator, f"/roboter/{ROBOT}/kjor")
+        assert response.status_code == 303 and response.headers["location"] == "/kjoringer"
+        page = operator.get("/kjoringer").text
+        assert f'<p class="melding feil" role="status">{ROBOT} kjører allerede. Vent til kjøringen er ferdig.' in page
+    finally:
+        release_robot(room.engine)
+    assert not room.runner.called.wait(0.3)
+    assert room.runner.calls == []
+
+
+def test_run_now_of_an_unknown_robot_is_404(room):
+    operator = room.as_user("ola")
+    response = post(room, operator, "/roboter/ukjent_robot/kjor")
+    assert response.status_code == 404 and "Ukjent robot" in response.text
+    assert room.runner.calls == []
+
+
+# --- manual queue ----------------------------------------------------------------------------------
+
+def test_resolve_records_who_and_what(room):
+    item = room.manual_item()
+    operator = room.as_user("ola")
+    assert f'data-item="{item.id}"' in operator.get("/manuell").text
+    response = post(room, operator, f"/manuell/{item.id}/behandlet", note="  Sak 26/00012 opprettet for hånd ")
+    assert response.status_code == 303 and response.headers["location"] == "/manuell"
+    resolved = room.items.get(item.id)
+    assert resolved.state == State.RESOLVED and resolved.resolved_by == "ola"
+    assert resolved.reason_text == "Sak 26/00012 opprettet for hånd" and resolved.finished_at is not None
+    page = operator.get("/manuell").text
+    assert f"{ROBOT} REQ-1 er merket som behandlet." in page
+    assert f'data-item="{item.id}"' not in page and "Ingenting venter på manuell behandling." in page
+
+
+def test_resolve_without_a_note_keeps_the_reason(room):
+    item = room.manual_item(reason="Fant ikke kontaktpersonen")
+    admin = room.as_user("ada")
+    post(room, admin, f"/manuell/{item.id}/behandlet", note="  ")
+    resolved = room.items.get(item.id)
+    assert (resolved.state, resolved.resolved_by, resolved.reason_text) == (State.RESOLVED, "ada",
+                                                                           "Fant ikke kontaktpersonen")
+
+
+def test_requeue_sends_the_item_back_to_the_robot(room):
+    item = room.manual_item()
+    operator = room.as_user("ola")
+    response = post(room, operator, f"/manuell/{item.id}/prov-igjen")
+    assert response.status_code == 303 and response.headers["location"] == "/manuell"
+    requeued = room.items.get(item.id)
+    assert requeued.state == State.PENDING and requeued.attempts == 0 and requeued.finished_at is None
+    assert "REQ-1 er sendt tilbake til roboten og tas ved neste kjøring." in operator.get("/manuell").text
+
+
+def test_an_item_handled_twice_gives_an_error_message_not_a_crash(room):
+    item = room.manual_item()
+    operator = room.as_user("ola")
+    post(room, operator, f"/manuell/{item.id}/behandlet")
+    for url in (f"/manuell/{item.id}/behandlet", f"/manuell/{item.id}/prov-igjen", "/manuell/9999/behandlet"):
+        response = post(room, operator, url)
+        assert response.status_code == 303
+        assert '<p class="melding feil"' in operator.get("/manuell").text
+    assert room.items.get(item.id).state == State.RESOLVED and room.items.get(item.id).resolved_by == "ola"
+
+
+def test_messages_of_several_actions_are_all_shown(room):
+    """Two actions before the next page (a redirect not followed, two tabs): neither message is lost."""
+    first, second = room.manual_item(key="REQ-1"), room.manual_item(key="REQ-2")
+    operator = room.as_user("ola")
+    token = room.token(operator)  # once: every page shown takes the messages waiting
+    for url in (f"/manuell/{first.id}/behandlet", f"/manuell/{first.id}/behandlet",  # the second: an error
+                f"/manuell/{second.id}/prov-igjen"):
+        assert operator.post(url, data={"csrf_token": token}).status_code == 303
+    page = operator.get("/manuell").text
+    shown = page[page.index("<main>"):page.index("<h1>")]
+    assert shown.count('class="melding ok"') == 2 and shown.count('class="melding feil"') == 1
+    assert shown.index("REQ-1 er merket som behandlet") < shown.index("melding feil") < shown.index("REQ-2 er sendt")
+    assert 'class="melding' not in operator.get("/manuell").text  # each shown once
+
+
+def test_the_manual_page_filters_by_robot(room):
+    room.manual_item(key="REQ-1")
+    room.manual_item(key="INV-1", process="invoices")
+    manager = room.as_user("mona")
+    page = manager.get("/manuell", params={"prosess": "invoices"}).text
+    assert 'data-key="INV-1"' in page and 'data-key="REQ-1"' not in page
+    assert 'data-key="INV-1"' in manager.get("/manuell").text and 'data-key="REQ-1"' in manager.get("/manuell").text
+
+
+# --- schedules -------------------------------------------------------------------------------------
+
+def test_a_new_schedule_is_saved_and_scheduled(room):
+    operator = room.as_user("ola")
+    form = operator.get("/tidsplaner/ny", params={"robot": ROBOT}).text
+    assert f'<option value="{ROBOT}" selected>' in form and 'value="hverdager"' in form
+    response = post(room, operator, "/tidsplaner/ny", **SCHEDULE)
+    assert response.status_code == 303 and response.headers["location"] == "/roboter"
+    [schedule] = room.service.store.all()
+    assert (schedule.robot, schedule.days, schedule.times, schedule.updated_by) == (ROBOT, "mon,tue,wed,thu,fri",
+                                                                                   "07:00", "ola")
+    assert room.service.next_run(schedule.id) is not None
+    page = operator.get("/roboter").text
+    assert (f"Tidsplanen for {ROBOT} er lagret: hverdager kl. 07:00, ikke på helligdager og stengte dager."
+            in page)
+    assert f'id="tidsplan-{schedule.id}"' in page
+
+
+def test_a_time_in_the_spring_gap_is_saved_with_a_warning(room):
+    operator = room.as_user("ola")
+    post(room, operator, "/tidsplaner/ny", **{**SCHEDULE, "times": "02:30"})
+    page = operator.get("/roboter").text
+    assert '<p class="melding advarsel"' in page and "Kl. 02:30 finnes ikke natten sommertid begynner" in page
+
+
+@pytest.mark.parametrize(("fields", "problems"), [
+    ({"days": "blah", "times": "25:00"},
+     ["ukjent dag «bla» (bruk man, tir, ons, tor, fre, lør, søn)",
+      "«25:00» er ikke et klokkeslett (skriv TT:MM, f.eks. 07:00)"]),
+    ({"times": ""}, ["skriv minst ett klokkeslett (TT:MM)"]),
+    ({"misfire_grace_minutes": "-5", "max_run_minutes": "mange"},
+     ["Ta igjen kjøringer (minutter): må være et helt tall fra 0 til 1440",
+      "Lengste kjøretid (minutter): må være et helt tall fra 1 til 1440"]),
+    ({"robot": "ukjent_robot"}, ["ukjent robot «ukjent_robot» (kjente: "]),
+    ({"cron": "* * *"}, ["ugyldig cron-uttrykk"]),
+])
+def test_a_bad_schedule_is_refused_with_norwegian_problems(room, fields, problems):
+    operator = room.as_user("ola")
+    response = post(room, operator, "/tidsplaner/ny", **{**SCHEDULE, **fields})
+    assert response.status_code == 422
+    assert "Tidsplanen er ikke lagret:" in response.text
+    for problem in problems:
+        assert f"<li>{problem}" in response.text
+    for value in fields.values():  # what was typed is kept in the form
+        if value and "robot" not in fields:
+            assert f'value="{value}"' in response.text
+    assert room.service.store.all() == []
+    assert room.service.scheduler.get_jobs(jobstore="default") == []
+
+
+def test_a_bad_change_leaves_the_schedule_as_it_was(room):
+    schedule_id = room.schedule()
+    operator = room.as_user("ola")
+    assert 'id="days" name="days" value="hverdager"' in operator.get(f"/tidsplaner/{schedule_id}").text
+    response = post(room, operator, f"/tidsplaner/{schedule_id}", **{**SCHEDULE, "times": "7"})
+    assert response.status_code == 422 and "«7» er ikke et klokkeslett" in response.text
+    assert f'action="/tidsplaner/{schedule_id}"' in response.text
+    stored = room.service.store.get(schedule_id)
+    assert (stored.times, stored.version) == ("07:00", 1)
+
+
+@pytest.mark.parametrize(("days", "shown"), [("hverdager", "hverdager"), ("ons, man, lør", "man, ons, lør"),
+                                             ("alle dager", "alle"), ("fre-man", "man, fre, lør, søn")])
+def test_the_edit_form_shows_the_days_in_norwegian_and_saves_them_unchanged(room, days, shown):
+    schedule_id = room.schedule(days=days, times="13:30, 07:00")
+    operator = room.as_user("ola")
+    form = operator.get(f"/tidsplaner/{schedule_id}").text
+    assert f'id="days" name="days" value="{shown}"' in form and 'name="times" value="07:00, 13:30"' in form
+    before = room.service.store.get(schedule_id)
+    post(room, operator, f"/tidsplaner/{schedule_id}", **{**SCHEDULE, "days": shown, "times": "07:00, 13:30"})
+    after = room.service.store.get(schedule_id)
+    assert (after.days, after.times, after.version) == (before.days, before.times, 2)
+
+
+def test_a_change_is_saved_and_rescheduled(room):
+    schedule_id = room.schedule()
+    operator = room.as_user("ola")
+    post(room, operator, f"/tidsplaner/{schedule_id}", **{**SCHEDULE, "days": "man, ons", "times": "06:30"})
+    stored = room.service.store.get(schedule_id)
+    assert (stored.days, stored.times, stored.version, stored.updated_by) == ("mon,wed", "06:30", 2, "ola")
+    next_run = room.service.next_run(schedule_id)
+    assert next_run.weekday() in (0, 2) and (next_run.hour, next_run.minute) == (6, 30)
+
+
+def test_pause_and_resume(room):
+    schedule_id = room.schedule()
+    assert room.service.next_run(schedule_id) is not None
+    operator = room.as_user("ola")
+    response = post(room, operator, f"/tidsplaner/{schedule_id}/pause")
+    assert response.status_code == 303 and response.headers["location"] == "/roboter"
+    assert not room.service.store.get(schedule_id).enabled
+    assert room.service.next_run(schedule_id) is None
+    page = operator.get("/roboter").text
+    assert f"Tidsplanen for {ROBOT} er satt på pause." in page and "<strong>Pause</strong>" in page
+    assert f'action="/tidsplaner/{schedule_id}/fortsett"' in page
+
+    post(room, operator, f"/tidsplaner/{schedule_id}/fortsett")
+    assert room.service.store.get(schedule_id).enabled
+    assert room.service.next_run(schedule_id) is not None
+    assert f"Tidsplanen for {ROBOT} er satt i gang igjen." in operator.get("/roboter").text
+
+
+def test_delete_removes_the_schedule_and_its_job(room):
+    schedule_id, other = room.schedule(), room.schedule(times="13:00")
+    operator = room.as_user("ola")
+    post(room, operator, f"/tidsplaner/{schedule_id}/slett")
+    assert [s.id for s in room.service.store.all()] == [other]
+    assert room.service.next_run(schedule_id) is None and room.service.next_run(other) is not None
+    assert "Tidsplanen er slettet." in operator.get("/roboter").text
+    missing = post(room, operator, f"/tidsplaner/{schedule_id}/slett")
+    assert missing.status_code == 404 and f"Ingen tidsplan med nummer {schedule_id}" in missing.text
+    assert operator.get(f"/tidsplaner/{schedule_id}").status_code == 404
+
+
+def test_the_plan_shows_17_may_as_skipped(room):
+    schedule_id = room.schedule()
+    manager = room.as_user("mona")
+    page = manager.get("/roboter", params={"fra": "2027-05-14"}).text
+    assert "Neste kjøringer (fra 14.05.2027)" in page
+    assert '<li class="hoppet-over" title="Hoppes over">17.05.2027 07:00 – ' in page
+    row = page[page.index(f'id="tidsplan-{schedule_id}"'):]
+    plan = row[:row.index("</ul>")]
+    assert plan.index("14.05.2027 07:00") < plan.index("17.05.2027 07:00") < plan.index("18.05.2027 07:00")
+    assert "<li>18.05.2027 07:00</li>" in plan and "<li>14.05.2027 07:00</li>" in plan
+    assert manager.get("/roboter", params={"fra": "ikke-en-dato"}).status_code == 200
+
+
+def test_the_form_previews_the_plan(room):
+    operator = room.as_user("ola")
+    page = operator.get("/tidsplaner/ny", params={"robot": ROBOT}).text
+    assert "Slik blir det" in page and "hverdager kl. 07:00" in page and page.count("<li>") >= 5
+
+
+# --- run logs --------------------------------------------------------------------------------------
+
+def test_a_run_log_inside_the_logs_folder_is_served_sandboxed(room):
+    logs = room.settings.path(room.settings.logs_dir)
+    add_run(room, "inside", log_folder(logs / ROBOT, "20270514-070000-inside"))
+    response = room.as_user("mona").get("/kjoringer/inside/logg")
+    assert response.status_code == 200 and "Robot Framework log" in response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["content-security-policy"] == "sandbox allow-scripts allow-popups"
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_run_logs_outside_the_logs_folder_are_not_served(room):
+    logs = room.settings.path(room.settings.logs_dir)
+    logs.mkdir(parents=True, exist_ok=True)
+    outside = log_folder(room.tmp_path, "elsewhere")
+    add_run(room, "outside", outside)
+    add_run(room, "dotdot", f"{logs}/../elsewhere")
+    (logs / "link").symlink_to(outside, target_is_directory=True)
+    add_run(room, "symlink", logs / "link")
+    add_run(room, "relative", "elsewhere")  # relative to the working directory, not the logs folder
+    add_run(room, "none", "")
+    add_run(room, "nolog", logs / "empty")
+    (logs / "empty").mkdir()
+    client = room.as_user("ola")
+    for run_id in ("outside", "dotdot", "symlink", "relative", "none", "nolog", "no-such-run"):
+        response = client.get(f"/kjoringer/{run_id}/logg")
+        assert response.status_code == 404, run_id
+        assert "Robot Framework log" not in response.text
+        assert "Kjøringen har ingen logg (ennå)" in response.text
+
+
+def test_the_runs_page_links_logs_and_shows_reasons_masked(room):
+    logs = room.settings.path(room.settings.logs_dir)
+    add_run(room, "with-log", log_folder(logs / ROBOT, "a"))
+    with Session(room.engine) as s:
+        s.add(Run(id="skipped-1", robot=ROBOT, status="skipped", started_at=utcnow(), output_dir="",
+                  summary={"started_by": "tidsplan #1", "reason": f"Ikke startet for {FNR}"}))
+        s.commit()
+    page = room.as_user("mona").get("/kjoringer").text
+    assert 'href="/kjoringer/with-log/logg"' in page and 'href="/kjoringer/skipped-1/logg"' not in page
+    assert "Hoppet over" in page and f"Ikke startet for {MASKED}" in page and FNR not in page
+
+
+# --- no secrets, no fødselsnummer ---------------------------------------------------------------
+
+def test_no_fodselsnummer_on_the_manual_page(room):
+    item = room.manual_item(reason=f"Kontaktperson {FNR} finnes ikke i arkivet")
+    other = room.manual_item(key="REQ-2")
+    # a reason written unmasked by some other path (an older version, a direct update) is masked too
+    with room.engine.begin() as connection:
+        connection.execute(text("update work_items set reason_text = :r where id = :id"),
+                           {"r": f"Eleven 038515 98730 og {FNR} mangler", "id": other.id})
+    assert room.items.get(item.id).reason_text == f"Kontaktperson {MASKED} finnes ikke i arkivet"
+    for username in ("ola", "mona"):
+        page = room.as_user(username).get("/manuell").text
+        assert FNR not in page and "038515 98730" not in page
+        assert f"Kontaktperson {MASKED} finnes ikke i arkivet" in page
+        assert f"Eleven {MASKED} og {MASKED} mangler" in page
+
+
+def test_error_and_flash_messages_are_masked(room):
+    operator = room.as_user("ola")
+    item = room.manual_item(key=f"REQ-{FNR}")
+    post(room, operator, f"/manuell/{item.id}/behandlet", note=f"Opprettet sak for {FNR}")
+    assert room.items.get(item.id).reason_text == f"Opprettet sak for {MASKED}"
+    page = operator.get("/manuell").text
+    assert f"{ROBOT} REQ-{MASKED} er merket som behandlet." in page and FNR not in page
+
+
+def test_no_secret_on_the_settings_page(make_room):
+    secrets = {"archive-api-key-top-secret", "archive-password-top-secret", "session-secret-top-secret",
+               "simulator-key-top-secret", "simulator-password-top-secret"}
+    room = make_room(archive={"api_key": "archive-api-key-top-secret", "password": "archive-password-top-secret"},
+                     web={"session_secret": "session-secret-top-secret"},
+                     simulators={"api_key": "simulator-key-top-secret", "password": "simulator-password-top-secret"})
+    assert room.settings.archive.api_key.get_secret_value() == "archive-api-key-top-secret"
+    page = room.as_user("ada").get("/innstillinger")
+    assert page.status_code == 200 and "<h2>archive</h2>" in page.text and "**********" in page.text
+    for secret in secrets:
+        assert secret not in page.text
+    assert room.settings.archive.base_url in page.text  # the rest is shown
+
+
+# --- overview and gevinst ----------------------------------------------------------------------------
+
+def test_overview_counts_what_waits_and_what_comes(room):
+    schedule_id = room.schedule()
+    room.manual_item()
+    page = room.as_user("mona").get("/").text
+    assert '<a href="/manuell">1</a>' in page
+    assert f"#{schedule_id}</a>" in page and 'http-equiv="refresh" content="30"' in page
+
+
+def test_gevinst_page_for_managers(room):
+    response = room.as_user("mona").get("/gevinst")
+    assert response.status_code == 200 and "Timer spart" in response.text

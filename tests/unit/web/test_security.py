@@ -1,0 +1,369 @@
+"""Guards of the control room: every route's roles (checked against the route table itself, so a new
+route without a rule fails here), CSRF tokens on every form, the log-in rate limit, redirects after
+log-in that stay on the site, and the security headers."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+from webroom import PASSWORD, ROBOT, USERS, Room, csrf_of
+
+from saksrobot.runner import Run
+from saksrobot.web.app import create_app
+from saksrobot.web.security import LoginThrottle
+from saksrobot.web.users import Role
+from saksrobot.workitems import State, utcnow
+
+ALL = frozenset(Role)
+OPS = frozenset({Role.OPERATOR, Role.ADMIN})
+ADMIN = frozenset({Role.ADMIN})
+GOOD_SCHEDULE = {"robot": ROBOT, "days": "hverdager", "times": "07:00", "follow_calendar": "on", "enabled": "on",
+                 "misfire_grace_minutes": "60", "max_run_minutes": "120"}
+
+# (method, path) → the roles that may use it. The log-in page and form are open to all.
+RULES: dict[tuple[str, str], frozenset[Role]] = {
+    ("GET", "/"): ALL,
+    ("GET", "/roboter"): ALL,
+    ("POST", "/roboter/{robot}/kjor"): OPS,
+    ("GET", "/tidsplaner/ny"): OPS,
+    ("POST", "/tidsplaner/ny"): OPS,
+    ("GET", "/tidsplaner/{schedule_id}"): OPS,
+    ("POST", "/tidsplaner/{schedule_id}"): OPS,
+    ("POST", "/tidsplaner/{schedule_id}/pause"): OPS,
+    ("POST", "/tidsplaner/{schedule_id}/fortsett"): OPS,
+    ("POST", "/tidsplaner/{schedule_id}/slett"): OPS,
+    ("GET", "/kjoringer"): ALL,
+    ("GET", "/kjoringer/{run_id}/logg"): ALL,
+    ("GET", "/manuell"): ALL,
+    ("POST", "/manuell/{item_id}/behandlet"): OPS,
+    ("POST", "/manuell/{item_id}/prov-igjen"): OPS,
+    ("GET", "/gevinst"): ALL,
+    ("GET", "/brukere"): ADMIN,
+    ("POST", "/brukere"): ADMIN,
+    ("POST", "/brukere/{username}"): ADMIN,
+    ("GET", "/innstillinger"): ADMIN,
+    ("POST", "/logg-ut"): ALL,
+}
+FORMS = {"/tidsplaner/ny": GOOD_SCHEDULE, "/tidsplaner/{schedule_id}": GOOD_SCHEDULE,
+         "/manuell/{item_id}/behandlet": {"note": "Sak 26/00012 opprettet for hånd"}}
+
+
+def routes(room: Room) -> list[tuple[str, str]]:
+    """The app's routes as (method, path), log-in and static files left out; log-out last."""
+    found = {(method, route.path) for route in room.app.routes if isinstance(route, APIRoute)
+             for method in route.methods if route.path != "/logg-inn"}
+    return sorted(found, key=lambda r: (r[1] == "/logg-ut", r[1], r[0]))
+
+
+def make_run(room: Room, run_id: str, output_dir: Path) -> str:
+    with Session(room.engine) as s:
+        s.add(Run(id=run_id, robot=ROBOT, status="succeeded", started_at=utcnow(), finished_at=utcnow(),
+                  return_code=0, output_dir=str(output_dir), summary={"started_by": "test"}))
+        s.commit()
+    return run_id
+
+
+def run_with_log(room: Room, run_id: str = "run-1") -> str:
+    folder = room.settings.path(room.settings.logs_dir) / ROBOT / f"20270514-070000-{run_id}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "log.html").write_text("<html><body>Robot Framework log</body></html>", encoding="utf-8")
+    return make_run(room, run_id, folder)
+
+
+def concrete(room: Room, path: str, counter: list[int]) -> str:
+    """``path`` with real ids: a fresh schedule and manual item for every request, so that a request
+    that acts (delete, resolve) does not spoil the next."""
+    counter[0] += 1
+    n = counter[0]
+    values = {"{robot}": ROBOT, "{username}": "mona", "{run_id}": "run-1"}
+    if "{schedule_id}" in path:
+        values["{schedule_id}"] = str(room.schedule())
+    if "{item_id}" in path:
+        values["{item_id}"] = str(room.manual_item(key=f"REQ-{n}").id)
+    for name, value in values.items():
+        path = path.replace(name, value)
+    return path
+
+
+def test_every_route_has_a_rule(room):
+    assert set(routes(room)) == set(RULES), "a route was added or removed: give it a rule in RULES"
+
+
+def test_logged_out_visitors_are_sent_to_the_log_in_page(room):
+    run_with_log(room)
+    schedule_id = room.schedule()
+    client = room.client()
+    anonymous_token = csrf_of(client.get("/logg-inn").text)  # the session exists, nobody is logged in
+    counter = [0]
+    for method, path in routes(room):
+        url = concrete(room, path, counter)
+        if method == "GET":
+            response = client.get(url)
+            assert response.status_code == 303, url
+            assert response.headers["location"] == f"/logg-inn?{urlencode({'neste': url})}", url
+        elif path == "/logg-ut":  # nobody to log out: back to the log-in page (CSRF checked first)
+            assert client.post(url, data={"csrf_token": anonymous_token}).headers["location"] == "/logg-inn"
+            assert client.post(url).status_code == 403
+        else:
+            for data in ({"csrf_token": anonymous_token, **FORMS.get(path, {})}, {}):
+                response = client.post(url, data=data)
+                assert response.status_code == 303, url
+                assert response.headers["location"].startswith("/logg-inn"), url
+    # nothing was done on their behalf
+    assert room.service.store.get(schedule_id).enabled
+    assert len(room.service.store.all()) == sum("{schedule_id}" in p for _, p in routes(room)) + 1
+    assert all(item.state == State.MANUAL for item in room.items.find())
+    assert room.runner.calls == []
+
+
+@pytest.mark.parametrize("username", ["mona", "ola", "ada"])
+def test_each_role_reaches_exactly_its_routes(room, username):
+    role = USERS[username]
+    run_with_log(room)
+    client = room.as_user(username)
+    counter = [0]
+    for method, path in routes(room):
+        url = concrete(room, path, counter)
+        allowed = role in RULES[(method, path)]
+        if method == "GET":
+            response = client.get(url)
+            expected = 200 if allowed else 403
+        else:
+            response = client.post(url, data={"csrf_token": room.token(client), **FORMS.get(path, {})})
+            expected = 303 if allowed else 403
+        assert response.status_code == expected, f"{role} {method} {url}: {response.status_code}"
+        if not allowed:
+            assert "Ingen tilgang" in response.text and "Spør en administrator" in response.text
+        elif method == "POST" and path != "/logg-ut":
+            assert not response.headers["location"].startswith("/logg-inn"), url
+    # a 403 does not end the session; the log-out at the end does
+    assert client.get("/").status_code == 303
+
+
+def test_manager_forbidden_routes_change_nothing(room):
+    schedule_id, item = room.schedule(), room.manual_item()
+    manager = room.as_user("mona")
+    token = room.token(manager)
+    for url in (f"/tidsplaner/{schedule_id}/pause", f"/tidsplaner/{schedule_id}/slett",
+                f"/manuell/{item.id}/behandlet", f"/manuell/{item.id}/prov-igjen", f"/roboter/{ROBOT}/kjor"):
+        assert manager.post(url, data={"csrf_token": token}).status_code == 403
+    assert manager.post("/tidsplaner/ny", data={"csrf_token": token, **GOOD_SCHEDULE}).status_code == 403
+    assert manager.post("/brukere", data={"csrf_token": token, "username": "ny.bruker", "password": PASSWORD,
+                                          "role": "admin"}).status_code == 403
+    assert manager.post("/brukere/mona", data={"csrf_token": token, "role": "admin"}).status_code == 403
+    assert [s.id for s in room.service.store.all()] == [schedule_id] and room.service.store.get(schedule_id).enabled
+    assert room.items.get(item.id).state == State.MANUAL
+    assert {u.username: u.role for u in room.users.all()} == {"ada": "admin", "mona": "manager", "ola": "operator"}
+    assert room.runner.calls == []
+
+
+def test_manager_sees_no_buttons_that_change_things(room):
+    room.schedule()
+    room.manual_item()
+    manager = room.as_user("mona")
+    for page in ("/roboter", "/manuell"):
+        html = manager.get(page).text
+        assert 'method="post" action="/logg-ut"' in html
+        assert html.count('method="post"') == 1, page  # only the log-out form
+    assert 'href="/brukere"' not in manager.get("/").text
+
+
+# --- CSRF ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("token", [None, "", "forfalsket-token"])
+def test_a_post_without_the_session_token_is_refused_and_changes_nothing(room, token):
+    schedule_id, item = room.schedule(), room.manual_item()
+    operator = room.as_user("ola")
+    data = {} if token is None else {"csrf_token": token}
+    attempts = [("/tidsplaner/ny", GOOD_SCHEDULE), (f"/tidsplaner/{schedule_id}", {**GOOD_SCHEDULE, "times": "09:00"}),
+                (f"/tidsplaner/{schedule_id}/pause", {}), (f"/tidsplaner/{schedule_id}/slett", {}),
+                (f"/manuell/{item.id}/behandlet", {"note": "ferdig"}), (f"/manuell/{item.id}/prov-igjen", {}),
+                (f"/roboter/{ROBOT}/kjor", {}), ("/logg-ut", {})]
+    for url, form in attempts:
+        response = operator.post(url, data={**form, **data})
+        assert response.status_code == 403, url
+        assert "Skjemaet er utløpt eller ugyldig" in response.text
+    schedules = room.service.store.all()
+    assert [(s.id, s.times, s.enabled, s.version) for s in schedules] == [(schedule_id, "07:00", True, 1)]
+    assert room.items.get(item.id).state == State.MANUAL and room.items.get(item.id).resolved_by is None
+    assert room.runner.calls == []
+    assert operator.get("/").status_code == 200  # still logged in: the log-out was refused too
+
+    admin = room.as_user("ada")
+    assert admin.post("/brukere", data={**data, "username": "ny.bruker", "password": PASSWORD,
+                                        "role": "admin"}).status_code == 403
+    assert admin.post("/brukere/ola", data={**data, "role": "admin"}).status_code == 403
+    assert {u.username: u.role for u in room.users.all()} == {"ada": "admin", "mona": "manager", "ola": "operator"}
+
+
+def test_a_token_of_another_session_is_refused(room):
+    item = room.manual_item()
+    ola, ada = room.as_user("ola"), room.as_user("ada")
+    assert ola.post(f"/manuell/{item.id}/behandlet", data={"csrf_token": room.token(ada)}).status_code == 403
+    assert room.items.get(item.id).state == State.MANUAL
+
+
+def test_the_log_in_form_needs_its_token(room):
+    client = room.client()
+    client.get("/logg-inn")
+    response = client.post("/logg-inn", data={"username": "ola", "password": PASSWORD, "neste": "/"})
+    assert response.status_code == 403
+    assert client.get("/").status_code == 303  # not logged in
+
+
+def test_the_token_and_session_change_at_log_in_and_log_out(room):
+    client = room.client()
+    before = csrf_of(client.get("/logg-inn").text)
+    cookie_before = client.cookies.get("saksrobot_okt")
+    assert room.log_in(client, "ola").status_code == 303
+    after = room.token(client)
+    assert after != before and client.cookies.get("saksrobot_okt") != cookie_before
+    item = room.manual_item()
+    # the token of the anonymous session (one an attacker could have planted) no longer works
+    assert client.post(f"/manuell/{item.id}/prov-igjen", data={"csrf_token": before}).status_code == 403
+    assert room.items.get(item.id).state == State.MANUAL
+
+    assert client.post("/logg-ut", data={"csrf_token": after}).headers["location"] == "/logg-inn"
+    assert client.get("/").status_code == 303
+    assert client.post(f"/manuell/{item.id}/prov-igjen", data={"csrf_token": after}).status_code == 303
+    assert room.items.get(item.id).state == State.MANUAL  # logged out: sent to the log-in page, nothing done
+
+
+def test_a_session_cookie_cannot_be_forged_or_moved_to_another_app(room):
+    forged = room.client()
+    forged.cookies.set("saksrobot_okt", "eyJ1c2VyX2lkIjogMywgInJvbGUiOiAiYWRtaW4ifQ==.forged.signature")
+    assert forged.get("/brukere").status_code == 303
+
+    # without web.session_secret each app signs with its own random secret
+    cookie = room.as_user("ada").cookies.get("saksrobot_okt")
+    other = TestClient(create_app(room.settings, room.engine, room.service), follow_redirects=False)
+    room.clients.append(other)
+    other.cookies.set("saksrobot_okt", cookie)
+    assert other.get("/brukere").status_code == 303
+
+
+def test_the_session_secret_setting_signs_the_session(make_room):
+    """With web.session_secret set, a session outlives the app (a restart of the service)."""
+    room = make_room(web={"session_secret": "session-secret-top-secret"})
+    cookie = room.as_user("ada").cookies.get("saksrobot_okt")
+    restarted = TestClient(create_app(room.settings, room.engine, room.service), follow_redirects=False)
+    room.clients.append(restarted)
+    restarted.cookies.set("saksrobot_okt", cookie)
+    assert restarted.get("/brukere").status_code == 200
+
+
+# --- log-in rate limit -----------------------------------------------------------------------------
+
+def test_log_in_pauses_after_too_many_failures_for_one_user_name(make_room):
+    room = make_room(web={"login_attempts": 3})
+    attacker = room.client("10.0.0.1")
+    for _ in range(3):
+        response = room.log_in(attacker, "ola", "feil-passord-123")
+        assert response.status_code == 401 and "Feil brukernavn eller passord." in response.text
+    blocked = room.log_in(attacker, "ola")  # even the right password
+    assert blocked.status_code == 429
+    assert "For mange mislykkede innlogginger. Prøv igjen om 15 min." in blocked.text
+    assert attacker.get("/").status_code == 303
+
+    # the user name is blocked from other addresses too (the key is the user name) ...
+    elsewhere = room.client("10.0.0.2")
+    assert room.log_in(elsewhere, "ola").status_code == 429
+    # ... while other users from other addresses log in as before
+    assert room.log_in(elsewhere, "mona").status_code == 303
+    assert room.log_in(room.client("10.0.0.3"), "ada").status_code == 303
+
+
+def test_log_in_pauses_after_too_many_failures_from_one_address(make_room):
+    """The per-address key: failures spread over several user names from one address block every log-in
+    from that address (TestClient's address is "testclient" unless ``client=`` is given; all clients
+    made with the default share it, and so share this limit)."""
+    room = make_room(web={"login_attempts": 3})
+    sprayer = room.client("10.0.0.9")
+    for name in ("per", "pål", "espen"):
+        assert room.log_in(sprayer, name, "feil-passord-123").status_code == 401
+    assert room.log_in(sprayer, "ola").status_code == 429
+    assert room.log_in(room.client("10.0.0.9"), "mona").status_code == 429  # a new session, same address
+    assert room.log_in(room.client("10.0.0.10"), "ola").status_code == 303  # ola itself had no failures
+
+
+def test_a_successful_log_in_clears_the_users_count_but_not_the_addresss(make_room):
+    room = make_room(web={"login_attempts": 3})
+    client = room.client("10.0.0.1")
+    for _ in range(2):
+        assert room.log_in(client, "ola", "feil-passord-123").status_code == 401
+    assert room.log_in(client, "ola").status_code == 303
+    assert room.log_in(client, "ola", "feil-passord-123").status_code == 401  # the address's third failure
+    assert room.log_in(client, "ola").status_code == 429  # a guesser cannot reset by logging in to their own account
+    assert room.log_in(room.client("10.0.0.2"), "ola").status_code == 303  # the user's own count was cleared
+
+
+def test_the_throttle_forgets_failures_after_its_window():
+    throttle = LoginThrottle(attempts=2, window=0.3)
+    throttle.failed("user:ola", "ip:a")
+    assert throttle.wait_seconds("user:ola", "ip:b") == 0
+    throttle.failed("user:ola", "ip:b")
+    wait = throttle.wait_seconds("user:ola", "ip:c")
+    assert 0 < wait <= 0.3
+    assert throttle.wait_seconds("user:kari", "ip:c") == 0
+    time.sleep(0.35)
+    assert throttle.wait_seconds("user:ola", "ip:c") == 0
+
+
+# --- where a log-in leads --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("neste", "location"), [
+    ("/manuell", "/manuell"),
+    ("//evil.example/", "/"),
+    ("https://evil.example/", "/"),
+    ("/\\evil.example", "/"),
+    ("\\\\evil.example", "/"),
+    ("javascript:alert(1)", "/"),
+])
+def test_after_log_in_only_pages_of_the_site(room, neste, location):
+    client = room.client()
+    assert room.log_in(client, "ola", neste=neste).headers["location"] == location
+
+
+def test_a_logged_out_visitor_comes_back_to_the_page_asked_for(room):
+    client = room.client()
+    target = client.get("/manuell").headers["location"]
+    assert target == "/logg-inn?neste=%2Fmanuell"
+    page = client.get(target)
+    assert 'name="neste" value="/manuell"' in page.text
+    assert client.post("/logg-inn", data={"username": "ola", "password": PASSWORD, "neste": "/manuell",
+                                          "csrf_token": csrf_of(page.text)}).headers["location"] == "/manuell"
+
+
+# --- headers -----------------------------------------------------------------------------------
+
+def test_security_headers_on_every_page(room):
+    operator = room.as_user("ola")
+    for response in (room.client().get("/logg-inn"), operator.get("/"), operator.get("/brukere"),
+                     operator.post("/logg-inn", data={})):
+        assert response.headers["x-frame-options"] == "DENY"
+        csp = response.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and "script-src 'none'" in csp and "default-src 'self'" in csp
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "no-referrer"
+        assert response.headers["cache-control"] == "no-store"
+
+
+def cookie_attributes(response) -> set[str]:
+    return {part.strip().lower().partition("=")[0] for part in response.headers["set-cookie"].split(";")[1:]}
+
+
+def test_the_session_cookie_is_http_only_and_same_site(room):
+    response = room.client().get("/logg-inn")
+    assert "samesite=lax" in response.headers["set-cookie"].lower()
+    assert "httponly" in cookie_attributes(response) and "secure" not in cookie_attributes(response)
+
+
+def test_the_session_cookie_is_secure_when_https_only(make_room):
+    room = make_room(web={"https_only": True})
+    assert "secure" in cookie_attributes(room.client().get("/logg-inn"))

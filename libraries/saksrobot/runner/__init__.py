@@ -9,7 +9,8 @@ from saksrobot.runner.run import (
     record_event,
     robot_path,
     run_robot,
+    stop_runs,
 )
 
 __all__ = ["RobotBusy", "Run", "RunResult", "RunStatus", "end_process_tree", "known_robots", "record_event",
-           "robot_path", "run_robot"]
+           "robot_path", "run_robot", "stop_runs"]

@@ -16,7 +16,7 @@ import uuid
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -34,6 +34,7 @@ from saksrobot.workitems import utcnow
 
 log = logging.getLogger(__name__)
 GRACE_SECONDS = 10
+_active: set[int] = set()  # process ids of the runs this process is waiting for
 
 
 @dataclass(frozen=True)
@@ -122,13 +123,22 @@ def _summary(output_dir: Path, status: RunStatus, return_code: int) -> dict[str,
     return {"status": status.value, "return_code": return_code, "tasks": tasks, "items": dict(items)}
 
 
+def stop_runs() -> int:
+    """Stop every run this process started and is still waiting for (the scheduler service does this
+    when it stops); each is then recorded as killed by the thread that started it. Returns how many."""
+    pids = list(_active)
+    for pid in pids:
+        end_process_tree(pid)
+    return len(pids)
+
+
 def record_event(engine: Engine, robot: str, status: RunStatus, reason: str, started_by: str,
                  scheduled_for: datetime | None = None) -> str:
     """Store a run that did not start (missed, skipped) so that staff see it among the runs."""
     run_id = uuid.uuid4().hex[:8]
     now = utcnow()
     summary = {"status": status.value, "reason": reason, "started_by": started_by,
-               "scheduled_for": scheduled_for.isoformat() if scheduled_for else None}
+               "scheduled_for": scheduled_for.astimezone(UTC).isoformat() if scheduled_for else None}
     with Session(engine) as s:
         s.add(Run(id=run_id, robot=robot, status=status, started_at=now, finished_at=now, output_dir="",
                   summary=summary))
@@ -171,6 +181,7 @@ def _run(settings: Settings, path: Path, run_id: str, engine: Engine, environmen
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     echo = threading.Thread(target=_tee, args=(process.stdout, output_dir / "console.log"), daemon=True)
     echo.start()
+    _active.add(process.pid)
     try:
         return_code = process.wait(timeout=timeout)
         status = (RunStatus.SUCCEEDED if return_code == 0 else
@@ -183,6 +194,8 @@ def _run(settings: Settings, path: Path, run_id: str, engine: Engine, environmen
         end_process_tree(process.pid)
         process.wait()
         raise
+    finally:
+        _active.discard(process.pid)
     echo.join(timeout=5)
     summary = {**_summary(output_dir, status, return_code), "started_by": started_by}
     (output_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import psutil
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.job import Job
@@ -23,7 +22,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import Engine
 
-from saksrobot.runner import RobotBusy, RunStatus, end_process_tree, known_robots, lock, record_event, run_robot
+from saksrobot.runner import RobotBusy, RunStatus, known_robots, lock, record_event, run_robot, stop_runs
 from saksrobot.scheduler.calendar import WorkCalendar
 from saksrobot.scheduler.spec import ScheduleSpec
 from saksrobot.scheduler.store import ScheduleStore
@@ -93,8 +92,8 @@ class SchedulerService:
         # closed): take the persistent store away first, so a job falling due now waits for the next start
         self.scheduler.remove_jobstore("default", shutdown=False)  # (shutdown=True would dispose our engine)
         self.scheduler.shutdown(wait=False)
-        for child in psutil.Process().children():
-            end_process_tree(child.pid)
+        if stopped := stop_runs():
+            log.warning("Stopped %d robot run(s) still going at shutdown", stopped)
         _active = None
 
     # --- schedules -> APScheduler jobs --------------------------------------------------------
@@ -110,6 +109,11 @@ class SchedulerService:
             job_id = f"{JOB_PREFIX}{schedule.id}"
             job = jobs.pop(job_id, None)
             if job is None or job.name != self._job_name(schedule):
+                if job is not None and job.next_run_time is not None and job.next_run_time <= datetime.now(UTC):
+                    # due, but changed while the service was down: the change wins, the run is recorded
+                    record_event(self.engine, schedule.robot, RunStatus.MISSED,
+                                 f"Kjøringen {_fmt(job.next_run_time)} ble ikke startet: tidsplanen ble endret "
+                                 "mens tjenesten var nede", _by(job_id), job.next_run_time)
                 grace = schedule.misfire_grace_minutes * 60 or 1
                 self.scheduler.add_job(
                     run_scheduled, trigger=trigger_for(ScheduleSpec.of(schedule), self.calendar), args=[schedule.id],

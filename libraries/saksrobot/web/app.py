@@ -14,11 +14,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from saksrobot.errors import SaksrobotError
@@ -378,18 +380,25 @@ def create_app(settings: Settings, engine: Engine, service: SchedulerService) ->
         target = request.url.path if request.method == "GET" else "/"
         return RedirectResponse(f"/logg-inn?{urlencode({'neste': target})}", status_code=303)
 
-    @app.exception_handler(HTTPException)
-    async def _error(request: Request, exc: HTTPException) -> Response:
-        return room.templates.TemplateResponse(request, "error.html", {"user": None, "message": exc.detail,
-                                                                        "status": exc.status_code, "flash": [],
+    def error_page(request: Request, status: int, message: str) -> Response:
+        return room.templates.TemplateResponse(request, "error.html", {"user": None, "message": message,
+                                                                        "status": status, "flash": [],
                                                                         "path": request.url.path},
-                                               status_code=exc.status_code)
+                                               status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _error(request: Request, exc: StarletteHTTPException) -> Response:
+        known = {404: "Siden finnes ikke.", 405: "Denne handlingen finnes ikke her."}
+        message = exc.detail if isinstance(exc, HTTPException) else known.get(exc.status_code, "Noe gikk galt.")
+        return error_page(request, exc.status_code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, _: RequestValidationError) -> Response:
+        return error_page(request, 404, "Siden finnes ikke (ugyldig adresse).")
 
     @app.exception_handler(SaksrobotError)
     async def _business(request: Request, exc: SaksrobotError) -> Response:
-        return room.templates.TemplateResponse(request, "error.html", {"user": None, "message": str(exc),
-                                                                        "status": 404, "flash": [],
-                                                                        "path": request.url.path}, status_code=404)
+        return error_page(request, 404, str(exc))
 
     app.state.room = room
     return app

@@ -21,6 +21,10 @@ class State(StrEnum):
     RESOLVED = "resolved"        # a manual item that archive staff handled by hand
 
 
+STATE_NAMES = {State.PENDING: "venter", State.IN_PROGRESS: "pågår", State.DONE: "ferdig",  # for archive staff
+               State.MANUAL: "til manuell behandling", State.FAILED: "feilet", State.RESOLVED: "behandlet manuelt"}
+
+
 class WorkItem(Base):
     """One unit of work of one process, unique by its business key."""
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import sessionmaker
 
 from saksrobot.errors import ApplicationError, SaksrobotError
 from saksrobot.privacy import mask
-from saksrobot.workitems.model import ContentClaim, State, WorkItem
+from saksrobot.workitems.model import STATE_NAMES, ContentClaim, State, WorkItem
 
 log = logging.getLogger(__name__)
 
@@ -219,9 +219,10 @@ class WorkItemStore:
             s.commit()
             item = s.get(WorkItem, item_id)
             if item is None:
-                raise NoSuchItem(f"No work item {item_id}")
+                raise NoSuchItem(f"Finner ikke arbeidsoppgave {item_id}")
             if moved.rowcount != 1:
-                raise NoSuchItem(f"Work item {item_id} is {item.state}; allowed: {', '.join(allowed)}")
+                raise NoSuchItem(f"Arbeidsoppgave {item_id} har status «{STATE_NAMES.get(item.state, item.state)}»; "
+                                 f"det går bare med status {' eller '.join(f'«{STATE_NAMES[a]}»' for a in allowed)}")
             return item
 
     def retry_failed(self, item_id: int) -> WorkItem:

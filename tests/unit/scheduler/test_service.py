@@ -332,6 +332,20 @@ def test_an_unchanged_schedule_keeps_its_next_run_across_a_restart(service, stor
     assert (recomputed.hour, recomputed.minute) == (6, 15) and recomputed < moved
 
 
+def test_a_run_due_when_its_schedule_was_edited_during_downtime_is_recorded_missed(service, store, engine, runner):
+    schedule = store.create(daily("invoices", far_time()), by="kari")
+    due = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=2)
+    downtime(service(), schedule.id, due)
+    store.update(schedule.id, daily("invoices", far_time(), misfire_grace_minutes=30), by="kari")
+    svc = service()
+    settle()
+    assert runner.calls == []  # the edited schedule wins: no catch-up of the old one
+    [missed] = runs(engine, RunStatus.MISSED)
+    assert scheduled_for(missed) == due
+    assert "endret mens tjenesten var nede" in missed.summary["reason"]
+    assert svc.next_run(schedule.id) > datetime.now(UTC)
+
+
 def test_a_calendar_change_recomputes_the_jobs(service, store, settings, engine, runner):
     schedule = store.create(ScheduleSpec(robot="invoices", days="alle", times="07:00"), by="kari")
     first = service()

@@ -377,3 +377,13 @@ def test_overview_counts_what_waits_and_what_comes(room):
 def test_gevinst_page_for_managers(room):
     response = room.as_user("mona").get("/gevinst")
     assert response.status_code == 200 and "Timer spart" in response.text
+
+
+@pytest.mark.parametrize(("path", "message"), [("/finnes-ikke", "Siden finnes ikke."),
+                                                ("/tidsplaner/abc", "ugyldig adresse"),
+                                                ("/tidsplaner/999", "Ingen tidsplan med nummer 999")])
+def test_unknown_pages_get_a_norwegian_error_page(room, path, message):
+    response = room.as_user("ola").get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert message in response.text

@@ -332,12 +332,11 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default: web.port, 8400)")] = None,
 ) -> None:
     """Start the scheduler and the control room (dashboard) for archive staff; Ctrl+C stops both."""
-    import logging
-
+    from saksrobot.privacy import install_log_mask
     from saksrobot.web import serve as serve_forever
 
     settings = _settings()
-    logging.basicConfig(level=settings.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_mask(settings.logging.level)
     serve_forever(settings, host, port)
 
 
@@ -435,53 +434,58 @@ def schedule_list() -> None:
     _print_schedules(_schedules()[1].all())
 
 
-def _spec_fields(robot: str, days: str, times: str, cron: str | None, all_days: bool, grace: int | None,
-                 max_minutes: int | None, settings: Settings) -> dict:
-    return {"robot": robot, "days": days, "times": times, "cron": cron, "follow_calendar": not all_days,
-            "misfire_grace_minutes": settings.scheduler.misfire_grace_minutes if grace is None else grace,
-            "max_run_minutes": settings.scheduler.max_run_minutes if max_minutes is None else max_minutes}
+def _given(days: str | None, times: str | None, cron: str | None, all_days: bool | None, grace: int | None,
+           max_minutes: int | None) -> dict:
+    """The schedule fields given on the command line (an empty --cron clears the expression)."""
+    fields = {"days": days, "times": times, "cron": cron, "misfire_grace_minutes": grace,
+              "max_run_minutes": max_minutes, "follow_calendar": None if all_days is None else not all_days}
+    return {name: value for name, value in fields.items() if value is not None}
 
 
-DaysOption = Annotated[str, typer.Option(help="hverdager, man-fre, 'man, ons, fre', alle dager")]
-TimesOption = Annotated[str, typer.Option(help="Oslo time(s), e.g. '07:00' or '07:00, 13:00'")]
+DaysOption = Annotated[str | None, typer.Option(help="hverdager, man-fre, 'man, ons, fre', alle dager")]
+TimesOption = Annotated[str | None, typer.Option(help="Oslo time(s), e.g. '07:00' or '07:00, 13:00'")]
 CronOption = Annotated[str | None, typer.Option(help="Cron expression (5 fields), replaces --days/--times")]
-AllDaysOption = Annotated[bool, typer.Option("--all-days", help="Run on public holidays and closed days too")]
+AllDaysOption = Annotated[bool | None, typer.Option("--all-days/--follow-calendar",
+                                                    help="Run on public holidays and closed days too, or not")]
 GraceOption = Annotated[int | None, typer.Option("--grace", help="Catch up a missed run up to this many minutes late")]
 MaxOption = Annotated[int | None, typer.Option("--max-minutes", help="Stop a run after this many minutes")]
+ByOption = Annotated[str, typer.Option(help="Who makes the change")]
 
 
 @schedule_app.command("add")
-def schedule_add(robot: str, days: DaysOption = "hverdager", times: TimesOption = "07:00", cron: CronOption = None,
-                 all_days: AllDaysOption = False, grace: GraceOption = None, max_minutes: MaxOption = None,
-                 by: Annotated[str, typer.Option(help="Who makes the change")] = "kommandolinje") -> None:
-    """Add a schedule, e.g. `schedule add archive_cases --days hverdager --times 07:00`. A running
-    `saksrobot serve` picks it up within scheduler.sync_seconds."""
+def schedule_add(robot: str, days: DaysOption = None, times: TimesOption = None, cron: CronOption = None,
+                 all_days: AllDaysOption = None, grace: GraceOption = None, max_minutes: MaxOption = None,
+                 by: ByOption = "kommandolinje") -> None:
+    """Add a schedule, e.g. `schedule add archive_cases --days hverdager --times 07:00` (the
+    defaults: weekdays at 07:00, not on holidays). A running `saksrobot serve` picks it up within
+    scheduler.sync_seconds."""
     from saksrobot.runner import known_robots
     from saksrobot.scheduler import parse_spec
 
     settings, store = _schedules()
+    defaults = {"robot": robot, "misfire_grace_minutes": settings.scheduler.misfire_grace_minutes,
+                "max_run_minutes": settings.scheduler.max_run_minutes}
     try:
-        spec = parse_spec(known_robots(settings), **_spec_fields(robot, days, times, cron, all_days, grace,
-                                                                 max_minutes, settings))
+        spec = parse_spec(known_robots(settings), **defaults | _given(days, times, cron, all_days, grace,
+                                                                     max_minutes))
     except SaksrobotError as exc:
         raise _fail(exc) from None
     _print_schedules([store.create(spec, by)])
 
 
 @schedule_app.command("edit")
-def schedule_edit(schedule_id: int, days: DaysOption = "hverdager", times: TimesOption = "07:00",
-                  cron: CronOption = None, all_days: AllDaysOption = False, grace: GraceOption = None,
-                  max_minutes: MaxOption = None,
-                  by: Annotated[str, typer.Option(help="Who makes the change")] = "kommandolinje") -> None:
-    """Replace a schedule's days, times and limits (the robot stays)."""
+def schedule_edit(schedule_id: int, days: DaysOption = None, times: TimesOption = None, cron: CronOption = None,
+                  all_days: AllDaysOption = None, grace: GraceOption = None, max_minutes: MaxOption = None,
+                  by: ByOption = "kommandolinje") -> None:
+    """Change what is given of a schedule's days, times, cron, calendar and limits; the rest stays."""
     from saksrobot.runner import known_robots
-    from saksrobot.scheduler import parse_spec
+    from saksrobot.scheduler import ScheduleSpec, parse_spec
 
     settings, store = _schedules()
     try:
-        current = store.get(schedule_id)
-        spec = parse_spec(known_robots(settings), **_spec_fields(current.robot, days, times, cron, all_days, grace,
-                                                                 max_minutes, settings), enabled=current.enabled)
+        current = ScheduleSpec.of(store.get(schedule_id)).model_dump()
+        spec = parse_spec(known_robots(settings), **current | _given(days, times, cron, all_days, grace,
+                                                                    max_minutes))
         _print_schedules([store.update(schedule_id, spec, by)])
     except SaksrobotError as exc:
         raise _fail(exc) from None

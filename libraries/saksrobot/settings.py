@@ -16,6 +16,7 @@ Secrets are ``SecretStr`` and never read from ``config/``. Load the settings onc
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -278,8 +279,20 @@ class Settings(BaseSettings):
         return url
 
     def redacted(self) -> dict[str, Any]:
-        """The effective settings as plain data, secrets shown as ``**********``."""
-        return self.model_dump(mode="json")
+        """The effective settings as plain data, secrets shown as ``**********``, also a password
+        written into a URL (``postgresql://user:password@host/db``)."""
+        return _hide_url_passwords(self.model_dump(mode="json"))
+
+
+_URL_PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
+
+
+def _hide_url_passwords(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _hide_url_passwords(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_hide_url_passwords(v) for v in value]
+    return _URL_PASSWORD.sub(r"\1**********@", value) if isinstance(value, str) else value
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -74,3 +74,18 @@ def test_runs_list_shows_runs_that_did_not_start(database):
     result = runner.invoke(app, ["runs", "list"])
     assert result.exit_code == 0
     assert "Ikke kjørt" in result.output and "tidsplan #1" in result.output
+
+
+def test_schedule_edit_changes_only_what_is_given(database):
+    assert runner.invoke(app, ["schedule", "add", "invoices", "--days", "man, ons", "--times", "06:15", "--all-days",
+                               "--grace", "10"]).exit_code == 0
+    [schedule] = ScheduleStore(database).all()
+    assert runner.invoke(app, ["schedule", "edit", str(schedule.id), "--max-minutes", "30"]).exit_code == 0
+    edited = ScheduleStore(database).get(schedule.id)
+    assert (edited.days, edited.times, edited.follow_calendar, edited.misfire_grace_minutes,
+            edited.max_run_minutes) == ("mon,wed", "06:15", False, 10, 30)
+    assert runner.invoke(app, ["schedule", "edit", str(schedule.id), "--cron", "0 5 * * *"]).exit_code == 0
+    assert ScheduleStore(database).get(schedule.id).cron == "0 5 * * *"
+    assert runner.invoke(app, ["schedule", "edit", str(schedule.id), "--cron", "", "--follow-calendar"]).exit_code == 0
+    edited = ScheduleStore(database).get(schedule.id)
+    assert (edited.cron, edited.days, edited.follow_calendar) == (None, "mon,wed", True)

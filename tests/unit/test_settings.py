@@ -59,3 +59,11 @@ def test_config_show_names_a_wrong_setting(monkeypatch):
     result = CliRunner().invoke(app, ["config", "show"])
     assert result.exit_code == 2
     assert "archive.timeout_seconds" in result.output
+
+
+def test_a_password_in_a_database_url_is_hidden():
+    settings = load_settings(database={"url": "postgresql+psycopg://saks:SuperHemmelig@db.kommune.no/saks"})
+    shown = settings.redacted()
+    assert shown["database"]["url"] == "postgresql+psycopg://saks:**********@db.kommune.no/saks"
+    assert "SuperHemmelig" not in str(shown)
+    assert load_settings().redacted()["database"]["url"] == "sqlite:///var/saksrobot.db"

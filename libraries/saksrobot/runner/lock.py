@@ -1,6 +1,6 @@
 """One run of a robot at a time, across processes and machines: a row per running robot in
-``robot_locks``. A lock left by a process that died (on this machine) or that outlived its time
-limit is taken over."""
+``robot_locks``. A lock is taken over when its process died (a lock of this machine) or, for a
+lock of another machine, when it was not renewed before it expired."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import socket
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, String, delete
+from sqlalchemy import DateTime, String, delete, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -18,6 +18,7 @@ from saksrobot.errors import ApplicationError
 from saksrobot.workitems.store import pid_alive, utcnow
 
 HOST = socket.gethostname()
+SCHEDULER = "saksrobot-scheduler"  # the row of the one active scheduler service, not a robot
 
 
 class RobotBusy(ApplicationError):
@@ -37,7 +38,9 @@ class RobotLock(Base):
 
 
 def _stale(lock: RobotLock) -> bool:
-    return lock.expires_at < utcnow() or (lock.host == HOST and not pid_alive(lock.pid))
+    if lock.host == HOST:  # here we can ask: a live holder keeps its lock, however long it runs
+        return not pid_alive(lock.pid)
+    return lock.expires_at < utcnow()
 
 
 def acquire(engine: Engine, robot: str, run_id: str, hold: timedelta) -> None:
@@ -57,6 +60,14 @@ def acquire(engine: Engine, robot: str, run_id: str, hold: timedelta) -> None:
             raise RobotBusy(busy) from None
 
 
+def renew(engine: Engine, robot: str, run_id: str, hold: timedelta) -> None:
+    """Push the expiry of a lock still held by ``run_id`` (seen by other machines) ``hold`` ahead."""
+    with Session(engine) as s:
+        s.execute(update(RobotLock).where(RobotLock.robot == robot, RobotLock.run_id == run_id)
+                  .values(expires_at=utcnow() + hold))
+        s.commit()
+
+
 def release(engine: Engine, robot: str, run_id: str) -> None:
     with Session(engine) as s:
         s.execute(delete(RobotLock).where(RobotLock.robot == robot, RobotLock.run_id == run_id))
@@ -66,4 +77,4 @@ def release(engine: Engine, robot: str, run_id: str) -> None:
 def running(engine: Engine) -> dict[str, str]:
     """Robots running now (robot → run id), stale locks left out."""
     with Session(engine) as s:
-        return {lock.robot: lock.run_id for lock in s.query(RobotLock) if not _stale(lock)}
+        return {lock.robot: lock.run_id for lock in s.query(RobotLock) if lock.robot != SCHEDULER and not _stale(lock)}

@@ -137,10 +137,12 @@ def record_event(engine: Engine, robot: str, status: RunStatus, reason: str, sta
     """Store a run that did not start (missed, skipped) so that staff see it among the runs."""
     run_id = uuid.uuid4().hex[:8]
     now = utcnow()
+    # dated when it should have run, so a run missed at 23:00 is not among the next morning's runs
+    when = scheduled_for.astimezone(UTC).replace(tzinfo=None) if scheduled_for else now
     summary = {"status": status.value, "reason": reason, "started_by": started_by,
                "scheduled_for": scheduled_for.astimezone(UTC).isoformat() if scheduled_for else None}
     with Session(engine) as s:
-        s.add(Run(id=run_id, robot=robot, status=status, started_at=now, finished_at=now, output_dir="",
+        s.add(Run(id=run_id, robot=robot, status=status, started_at=when, finished_at=when, output_dir="",
                   summary=summary))
         s.commit()
     return run_id

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import Engine
 
+from saksrobot.errors import ConfigurationError
 from saksrobot.runner import RobotBusy, RunStatus, known_robots, lock, record_event, run_robot, stop_runs
 from saksrobot.scheduler.calendar import WorkCalendar
 from saksrobot.scheduler.spec import ScheduleSpec
@@ -31,6 +33,7 @@ from saksrobot.settings import Settings
 
 log = logging.getLogger(__name__)
 JOB_PREFIX = "schedule-"
+SCHEDULER_HOLD = timedelta(minutes=5)  # renewed at every sync; another machine may take over after this
 _active: SchedulerService | None = None  # the one running service; its jobs call back into it
 
 
@@ -55,8 +58,12 @@ class SchedulerService:
     ``env`` is given to every run (the demo and tests point robots at simulators with it)."""
 
     def __init__(self, settings: Settings, engine: Engine, *, env: Mapping[str, str] | None = None,
-                 runner: Callable[..., Any] = run_robot, workers: int = 4) -> None:
+                 runner: Callable[..., Any] = run_robot) -> None:
         self.settings, self.engine, self.env, self.runner = settings, engine, dict(env or {}), runner
+        self._sync_lock = threading.Lock()
+        self._lock_id = uuid.uuid4().hex[:8]
+        # a thread per robot (a run holds its thread to the end), one for the sync and one spare
+        workers = len(known_robots(settings)) + 2
         self.store = ScheduleStore(engine)
         self.calendar = WorkCalendar.of(settings)
         self._calendar_tag = hashlib.sha256(repr((self.calendar.closed_days, sorted(self.calendar.closed_dates)))
@@ -76,12 +83,17 @@ class SchedulerService:
         global _active
         if _active is not None and _active is not self:
             raise RuntimeError("One scheduler service per process")
+        try:
+            lock.acquire(self.engine, lock.SCHEDULER, self._lock_id, SCHEDULER_HOLD)
+        except RobotBusy:
+            raise ConfigurationError("En annen saksrobot-planlegger bruker allerede denne databasen "
+                                     "(saksrobot serve kjører et annet sted)", code="scheduler_busy") from None
         _active = self
         self.scheduler.start(paused=True)
         self._record_downtime()
         self.sync()
         self.scheduler.add_job(self.sync, "interval", seconds=self.settings.scheduler.sync_seconds, id="sync",
-                               jobstore="local")
+                               jobstore="local", misfire_grace_time=None)
         self.scheduler.resume()
         log.info("Scheduler started with %d schedule(s)", len(self.store.all()))
 
@@ -94,6 +106,7 @@ class SchedulerService:
         self.scheduler.shutdown(wait=False)
         if stopped := stop_runs():
             log.warning("Stopped %d robot run(s) still going at shutdown", stopped)
+        lock.release(self.engine, lock.SCHEDULER, self._lock_id)
         _active = None
 
     # --- schedules -> APScheduler jobs --------------------------------------------------------
@@ -104,16 +117,18 @@ class SchedulerService:
     def sync(self) -> None:
         """Make APScheduler's jobs match the schedules table. A job whose schedule did not change is
         left alone, so its next run time (and a run missed while the service was down) is kept."""
+        with self._sync_lock:  # the page and the periodic sync may call at once
+            lock.renew(self.engine, lock.SCHEDULER, self._lock_id, SCHEDULER_HOLD)
+            self._sync()
+
+    def _sync(self) -> None:
         jobs: dict[str, Job] = {job.id: job for job in self.scheduler.get_jobs(jobstore="default")}
         for schedule in self.store.all():
             job_id = f"{JOB_PREFIX}{schedule.id}"
             job = jobs.pop(job_id, None)
             if job is None or job.name != self._job_name(schedule):
                 if job is not None and job.next_run_time is not None and job.next_run_time <= datetime.now(UTC):
-                    # due, but changed while the service was down: the change wins, the run is recorded
-                    record_event(self.engine, schedule.robot, RunStatus.MISSED,
-                                 f"Kjøringen {_fmt(job.next_run_time)} ble ikke startet: tidsplanen ble endret "
-                                 "mens tjenesten var nede", _by(job_id), job.next_run_time)
+                    self._due_before_change(schedule, job.next_run_time)
                 grace = schedule.misfire_grace_minutes * 60 or 1
                 self.scheduler.add_job(
                     run_scheduled, trigger=trigger_for(ScheduleSpec.of(schedule), self.calendar), args=[schedule.id],
@@ -126,6 +141,16 @@ class SchedulerService:
                 self.scheduler.pause_job(job_id, jobstore="default")
         for job_id in jobs:
             self.scheduler.remove_job(job_id, jobstore="default")
+
+    def _due_before_change(self, schedule: Any, due: datetime) -> None:
+        """A run that fell due while the service was down, of a schedule changed meanwhile: run once
+        now if within the grace period, else record it missed (the new job starts from now)."""
+        if datetime.now(UTC) - due <= timedelta(minutes=schedule.misfire_grace_minutes):
+            self.scheduler.add_job(run_scheduled, args=[schedule.id], jobstore="local", misfire_grace_time=None)
+        else:
+            record_event(self.engine, schedule.robot, RunStatus.MISSED,
+                         f"Kjøringen {_fmt(due)} ble ikke startet: tjenesten var nede lenger enn "
+                         f"{schedule.misfire_grace_minutes} min", _by(f"{JOB_PREFIX}{schedule.id}"), due)
 
     def next_run(self, schedule_id: int) -> datetime | None:
         job = self.scheduler.get_job(f"{JOB_PREFIX}{schedule_id}", jobstore="default")
@@ -146,7 +171,8 @@ class SchedulerService:
         if robot in lock.running(self.engine):
             raise RobotBusy(f"{robot} kjører allerede")
         self.scheduler.add_job(self._execute, args=[robot, f"{by} (kjør nå)", self.settings.scheduler.max_run_minutes
-                                                    * 60], id=f"now-{robot}-{uuid.uuid4().hex[:6]}", jobstore="local")
+                                                    * 60], id=f"now-{robot}-{uuid.uuid4().hex[:6]}", jobstore="local",
+                               misfire_grace_time=None)  # waits for a free thread rather than being dropped
 
     def _execute(self, robot: str, started_by: str, timeout: float) -> None:
         try:

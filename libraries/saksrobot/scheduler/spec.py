@@ -73,12 +73,16 @@ class ScheduleSpec(BaseModel):
     @field_validator("days", mode="before")
     @classmethod
     def _days(cls, value: object) -> object:
-        return parse_days(value) if isinstance(value, str) else value
+        if isinstance(value, str):
+            return parse_days(value) if value.strip() else []  # none: only with a cron expression
+        return value
 
     @field_validator("times", mode="before")
     @classmethod
     def _times(cls, value: object) -> object:
-        return parse_times(value) if isinstance(value, str) else value
+        if isinstance(value, str):
+            return parse_times(value) if value.strip() else []  # none: only with a cron expression
+        return value
 
     @field_validator("cron")
     @classmethod
@@ -93,18 +97,25 @@ class ScheduleSpec(BaseModel):
 
     @model_validator(mode="after")
     def _known_days(self) -> ScheduleSpec:
-        if not self.days or any(d not in WEEKDAYS for d in self.days):
+        if any(d not in WEEKDAYS for d in self.days):
+            raise ValueError("ukjent dag")
+        if not self.cron and not self.days:
             raise ValueError("velg minst én dag")
+        if not self.cron and not self.times:
+            raise ValueError("skriv minst ett klokkeslett (TT:MM)")
         return self
+
+    def days_text(self) -> str:
+        """The days as staff write them: "hverdager", "man, ons, fre"."""
+        named = next((name for name, days in NAMED.items() if list(days) == self.days), None)
+        return named or ", ".join(NORWEGIAN[WEEKDAYS.index(d)] for d in self.days)
+
+    def times_text(self) -> str:
+        return ", ".join(f"{t:%H:%M}" for t in self.times)
 
     def describe(self) -> str:
         """In words: "hverdager kl. 07:00, ikke på helligdager"."""
-        if self.cron:
-            when = f"cron «{self.cron}»"
-        else:
-            named = next((name for name, days in NAMED.items() if list(days) == self.days), None)
-            days = named or ", ".join(NORWEGIAN[WEEKDAYS.index(d)] for d in self.days)
-            when = f"{days} kl. {', '.join(f'{t:%H:%M}' for t in self.times)}"
+        when = f"cron «{self.cron}»" if self.cron else f"{self.days_text()} kl. {self.times_text()}"
         return when + (", ikke på helligdager og stengte dager" if self.follow_calendar else ", også på helligdager")
 
     def dst_warning(self) -> str | None:
@@ -125,12 +136,13 @@ class ScheduleSpec(BaseModel):
 
     @classmethod
     def of(cls, schedule: Schedule) -> ScheduleSpec:
-        return cls(robot=schedule.robot, days=schedule.days.split(","), times=schedule.times, cron=schedule.cron,
+        return cls(robot=schedule.robot, days=[d for d in schedule.days.split(",") if d], times=schedule.times,
+                   cron=schedule.cron,
                    follow_calendar=schedule.follow_calendar, enabled=schedule.enabled,
                    misfire_grace_minutes=schedule.misfire_grace_minutes, max_run_minutes=schedule.max_run_minutes)
 
     def columns(self) -> dict[str, object]:
         """The values of the ``schedules`` table's columns."""
-        return {"robot": self.robot, "days": ",".join(self.days), "times": ",".join(f"{t:%H:%M}" for t in self.times),
+        return {"robot": self.robot, "days": ",".join(self.days), "times": self.times_text().replace(" ", ""),
                 "cron": self.cron, "follow_calendar": self.follow_calendar, "enabled": self.enabled,
                 "misfire_grace_minutes": self.misfire_grace_minutes, "max_run_minutes": self.max_run_minutes}

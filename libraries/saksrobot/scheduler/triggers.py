@@ -29,6 +29,13 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+def _next_day(moment: datetime) -> tuple[datetime, datetime]:
+    """(previous, now) to go on from the start of the day after ``moment``, past a closed day
+    (midnight is never in a DST change in Oslo)."""
+    midnight = datetime.combine(moment.date() + timedelta(days=1), time(0), TZ)
+    return midnight - timedelta(microseconds=1), midnight
+
+
 class CalendarTrigger(BaseTrigger):
     """Fires when any of ``inners`` fires, except on the calendar's closed days (when ``calendar`` is set)."""
 
@@ -57,9 +64,7 @@ class CalendarTrigger(BaseTrigger):
             candidate = next(self.candidates(previous_fire_time, now), None)
             if candidate is None or self.calendar is None or self.calendar.closed_reason(candidate.date()) is None:
                 return candidate
-            # a closed day: go on from the start of the next one (midnight is never in a DST change in Oslo)
-            midnight = datetime.combine(candidate.date() + timedelta(days=1), time(0), TZ)
-            previous_fire_time, now = midnight - timedelta(microseconds=1), midnight
+            previous_fire_time, now = _next_day(candidate)
         return None
 
     def __str__(self) -> str:
@@ -97,7 +102,6 @@ def upcoming(spec: ScheduleSpec, calendar: WorkCalendar, start: datetime, count:
             previous, now = candidate, _local(_utc(candidate) + timedelta(seconds=1))
         elif len(shown) > MAX_SKIPS:
             break
-        else:  # one line per closed day: go on from the next midnight
-            midnight = datetime.combine(candidate.date() + timedelta(days=1), time(0), TZ)
-            previous, now = midnight - timedelta(microseconds=1), midnight
+        else:  # one line per closed day
+            previous, now = _next_day(candidate)
     return shown

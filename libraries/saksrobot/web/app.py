@@ -25,9 +25,8 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from saksrobot.errors import SaksrobotError
 from saksrobot.privacy import mask
-from saksrobot.runner import RobotBusy, known_robots
+from saksrobot.runner import RobotBusy, known_robots, lock
 from saksrobot.scheduler import InvalidSchedule, SchedulerService, ScheduleSpec, parse_spec, upcoming
-from saksrobot.scheduler.spec import NAMED, NORWEGIAN, WEEKDAYS
 from saksrobot.scheduler.triggers import TZ
 from saksrobot.settings import Settings
 from saksrobot.web import pages
@@ -55,7 +54,9 @@ def _local_target(target: str) -> str:
 
 
 class ControlRoom:
-    """The routes, over one settings object, one database and the running scheduler service."""
+    """The routes, over one settings object, one database and the running scheduler service. Pages
+    are plain functions (FastAPI runs them in its thread pool: a slow database holds up no one
+    else); form posts are async only to read the form, and do little database work."""
 
     def __init__(self, settings: Settings, engine: Engine, service: SchedulerService) -> None:
         self.settings, self.engine, self.service = settings, engine, service
@@ -63,7 +64,8 @@ class ControlRoom:
         self.items = WorkItemStore(engine)
         self.throttle = LoginThrottle(settings.web.login_attempts, settings.web.login_window_minutes * 60)
         self.templates = Jinja2Templates(directory=HERE / "templates")
-        self.templates.env.filters["tid"] = lambda m: "" if m is None else f"{m.astimezone(TZ):%d.%m.%Y %H:%M}"
+        self.templates.env.filters["tid"] = lambda m: "" if m is None else f"{pages.oslo(m):%d.%m.%Y %H:%M}"
+        self.templates.env.filters["timer"] = lambda hours: f"{hours:.1f}".replace(".", ",")
         self.templates.env.filters["mask"] = lambda text: mask(str(text or ""))
         self.templates.env.globals["Role"] = Role
 
@@ -91,7 +93,7 @@ class ControlRoom:
 
     # --- log in / out ---------------------------------------------------------------------------
 
-    async def login_form(self, request: Request, neste: str = "/") -> Response:
+    def login_form(self, request: Request, neste: str = "/") -> Response:
         return self.page(request, "login.html", None, neste=_local_target(neste))
 
     async def login(self, request: Request) -> Response:
@@ -100,32 +102,35 @@ class ControlRoom:
         target = _local_target(form.get("neste", "/"))
         address = f"ip:{request.client.host if request.client else '-'}"
         keys = (f"user:{username}", address)
-        if wait := self.throttle.wait_seconds(*keys):
+        if wait := self.throttle.attempt(*keys):
             minutes = int(wait // 60) + 1
             return self.page(request, "login.html", None, status=429, neste=target, username=username,
                              error=f"For mange mislykkede innlogginger. Prøv igjen om {minutes} min.")
         user = await run_in_threadpool(self.users.authenticate, username, password)
         if user is None:
-            self.throttle.failed(*keys)
-            log.info("Failed log-in for %r from %s", username, address)
+            log.info("Failed log-in from %s", address)  # not the name typed: it may be a password or an fnr
             return self.page(request, "login.html", None, status=401, neste=target, username=username,
                              error="Feil brukernavn eller passord.")
-        self.throttle.succeeded(keys[0])  # the address keeps its count: no reset by logging in to one's own account
+        self.throttle.succeeded(*keys)
         request.session.clear()  # a new session (and CSRF token) at log-in
-        request.session.update(user_id=user.id, role=user.role, csrf_token=secrets.token_urlsafe(32))
+        request.session.update(user_id=user.id, role=user.role, epoch=user.session_epoch,
+                               csrf_token=secrets.token_urlsafe(32))
         return RedirectResponse(target, status_code=303)
 
     async def logout(self, request: Request) -> Response:
         await check_csrf(request)
+        user_id = request.session.get("user_id")
+        if isinstance(user_id, int) and (user := self.users.get(user_id)) is not None:
+            self.users.end_sessions(user.username)  # a copy of the cookie is worthless from now on
         request.session.clear()
         return RedirectResponse("/logg-inn", status_code=303)
 
     # --- Oversikt -------------------------------------------------------------------------------
 
-    async def overview(self, request: Request) -> Response:
+    def overview(self, request: Request) -> Response:
         user = self.guard(request, EVERYONE)
         day = datetime.now(TZ).date()
-        today = await run_in_threadpool(pages.today, self.engine, day)
+        today = pages.today(self.engine, day)
         upcoming_runs = sorted(((self.service.next_run(s.id), s) for s in self.service.store.all() if s.enabled),
                                key=lambda pair: (pair[0] is None, pair[0] or datetime.max.replace(tzinfo=TZ)))
         return self.page(request, "overview.html", user, today=today, day=day, upcoming=upcoming_runs[:8])
@@ -140,12 +145,12 @@ class ControlRoom:
             pass
         return datetime.now(TZ)
 
-    async def robots(self, request: Request, fra: str | None = None) -> Response:
+    def robots(self, request: Request, fra: str | None = None) -> Response:
         user = self.guard(request, EVERYONE)
         start = self._from(fra)
         schedules = [(s, ScheduleSpec.of(s), self.service.next_run(s.id)) for s in self.service.store.all()]
         plans = {s.id: upcoming(spec, self.service.calendar, start) for s, spec, _ in schedules}
-        running = pages.running(self.engine)
+        running = lock.running(self.engine)
         return self.page(request, "robots.html", user, robots=known_robots(self.settings), schedules=schedules,
                          plans=plans, start=start, fra=fra or "", running=running)
 
@@ -162,7 +167,7 @@ class ControlRoom:
                          problems=problems or [], robots=known_robots(self.settings), preview=preview,
                          warning=warning, described=described)
 
-    async def new_schedule_form(self, request: Request, robot: str = "") -> Response:
+    def new_schedule_form(self, request: Request, robot: str = "") -> Response:
         user = self.guard(request, OPERATORS)
         s = self.settings.scheduler
         values = {"robot": robot, "days": "hverdager", "times": "07:00", "cron": "", "follow_calendar": True,
@@ -194,18 +199,11 @@ class ControlRoom:
             message += f" Merk: {warning}"
         return self.back(request, "/roboter", message, "advarsel" if spec.dst_warning() else "ok")
 
-    @staticmethod
-    def _days_text(days: str) -> str:
-        """Stored day codes ("mon,wed") as staff write them in the form ("man, ons", "hverdager")."""
-        codes = days.split(",")
-        named = next((name for name, group in NAMED.items() if list(group) == codes), None)
-        return named or ", ".join(NORWEGIAN[WEEKDAYS.index(code)] if code in WEEKDAYS else code for code in codes)
-
-    async def edit_schedule_form(self, request: Request, schedule_id: int) -> Response:
+    def edit_schedule_form(self, request: Request, schedule_id: int) -> Response:
         user = self.guard(request, OPERATORS)
         schedule = self.service.store.get(schedule_id)
-        values = {**ScheduleSpec.of(schedule).model_dump(), "days": self._days_text(schedule.days),
-                  "times": schedule.times.replace(",", ", "), "cron": schedule.cron or ""}
+        spec = ScheduleSpec.of(schedule)
+        values = {**spec.model_dump(), "days": spec.days_text(), "times": spec.times_text(), "cron": spec.cron or ""}
         return self._schedule_form(request, user, schedule_id, values)
 
     async def update_schedule(self, request: Request, schedule_id: int) -> Response:
@@ -245,31 +243,33 @@ class ControlRoom:
 
     # --- Kjøringer ------------------------------------------------------------------------------
 
-    async def runs(self, request: Request, robot: str | None = None) -> Response:
+    def runs(self, request: Request, robot: str | None = None) -> Response:
         user = self.guard(request, EVERYONE)
-        rows = await run_in_threadpool(lambda: pages.runs(self.engine, robot=robot or None))
+        rows = pages.runs(self.engine, robot=robot or None)
         return self.page(request, "runs.html", user, runs=rows, robot=robot or "", robots=known_robots(self.settings),
-                         running=bool(pages.running(self.engine)))
+                         running=bool(lock.running(self.engine)))
 
-    async def run_log(self, request: Request, run_id: str) -> Response:
+    def run_file(self, request: Request, run_id: str, name: str) -> Response:
+        """A file of a run's output folder: log.html, and what it links to (report.html, screenshots)."""
         self.guard(request, EVERYONE)
         run = pages.run(self.engine, run_id)
         logs = self.settings.path(self.settings.logs_dir).resolve()
-        file = (Path(run.output_dir) / "log.html").resolve() if run and run.output_dir else None
-        if file is None or not file.is_relative_to(logs) or not file.is_file():
-            raise HTTPException(404, "Kjøringen har ingen logg (ennå)")
-        # Robot Framework's log needs its own scripts; sandboxed, it cannot reach our session
-        return FileResponse(file, media_type="text/html",
-                            headers={"Content-Security-Policy": "sandbox allow-scripts allow-popups"})
+        folder = Path(run.output_dir).resolve() if run and run.output_dir else None
+        file = (folder / name).resolve() if folder else None
+        if (file is None or not folder.is_relative_to(logs) or not file.is_relative_to(folder)
+                or not file.is_file()):
+            raise HTTPException(404, "Kjøringen har ingen slik fil (ennå)")
+        # Robot Framework's pages need their own scripts; sandboxed, they cannot reach our session
+        return FileResponse(file, headers={"Content-Security-Policy": "sandbox allow-scripts allow-popups"})
 
     # --- Manuell behandling ---------------------------------------------------------------------
 
-    async def manual(self, request: Request, prosess: str | None = None) -> Response:
+    def manual(self, request: Request, prosess: str | None = None) -> Response:
         user = self.guard(request, EVERYONE)
-        items = await run_in_threadpool(self.items.find, prosess or None, [State.MANUAL], 500)
+        items = self.items.find(prosess or None, [State.MANUAL], 500)
         links = {item.id: pages.item_links(self.settings, item) for item in items}
         return self.page(request, "manual.html", user, items=items, links=links, prosess=prosess or "",
-                         robots=known_robots(self.settings), oslo=pages.oslo)
+                         robots=known_robots(self.settings))
 
     async def resolve(self, request: Request, item_id: int) -> Response:
         user = self.guard(request, OPERATORS)
@@ -293,15 +293,14 @@ class ControlRoom:
 
     # --- Gevinst --------------------------------------------------------------------------------
 
-    async def gevinst(self, request: Request) -> Response:
+    def gevinst(self, request: Request) -> Response:
         user = self.guard(request, EVERYONE)
-        headline, fragment = await run_in_threadpool(pages.gevinst, self.settings, self.engine,
-                                                     datetime.now(TZ).date())
+        headline, fragment = pages.gevinst(self.settings, self.engine, datetime.now(TZ).date())
         return self.page(request, "gevinst.html", user, headline=headline, fragment=fragment)
 
     # --- Brukere og innstillinger (admin) -------------------------------------------------------
 
-    async def users_page(self, request: Request) -> Response:
+    def users_page(self, request: Request) -> Response:
         user = self.guard(request, ADMINS)
         return self.page(request, "users.html", user, users=self.users.all(), roles=list(Role))
 
@@ -309,8 +308,8 @@ class ControlRoom:
         self.guard(request, ADMINS)
         form = await self.form(request)
         try:
-            added = self.users.add(form.get("username", ""), form.get("password", ""), Role(form.get("role", "")),
-                                   form.get("name", ""))
+            added = await run_in_threadpool(self.users.add, form.get("username", ""), form.get("password", ""),
+                                            Role(form.get("role", "")), form.get("name", ""))
         except (SaksrobotError, ValueError) as exc:
             return self.back(request, "/brukere", str(exc) if isinstance(exc, SaksrobotError) else "Ukjent rolle",
                              "feil")
@@ -331,7 +330,7 @@ class ControlRoom:
                              "feil")
         return self.back(request, "/brukere", f"Brukeren {username} er endret.")
 
-    async def settings_page(self, request: Request) -> Response:
+    def settings_page(self, request: Request) -> Response:
         user = self.guard(request, ADMINS)
         return self.page(request, "settings.html", user, settings=self.settings.redacted())
 
@@ -349,7 +348,7 @@ class ControlRoom:
             ("/tidsplaner/{schedule_id}/pause", self.pause, post),
             ("/tidsplaner/{schedule_id}/fortsett", self.resume, post),
             ("/tidsplaner/{schedule_id}/slett", self.delete_schedule, post),
-            ("/kjoringer", self.runs, get), ("/kjoringer/{run_id}/logg", self.run_log, get),
+            ("/kjoringer", self.runs, get), ("/kjoringer/{run_id}/{name:path}", self.run_file, get),
             ("/manuell", self.manual, get), ("/manuell/{item_id}/behandlet", self.resolve, post),
             ("/manuell/{item_id}/prov-igjen", self.requeue, post),
             ("/gevinst", self.gevinst, get),

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from saksrobot.gevinst import build_report, parse_period, plan_of, summarize
 from saksrobot.gevinst.html import report_fragment
-from saksrobot.runner import Run, lock
+from saksrobot.runner import Run
 from saksrobot.scheduler.triggers import TZ
 from saksrobot.settings import Settings
 from saksrobot.workitems import State, WorkItem
@@ -26,8 +26,10 @@ OUTCOMES = {"done": "ferdig", "manual": "til manuell", "retry": "prøves igjen",
 
 
 def oslo(moment: datetime | None) -> datetime | None:
-    """A stored naive-UTC time as Oslo time."""
-    return None if moment is None else moment.replace(tzinfo=UTC).astimezone(TZ)
+    """A time as Oslo time; a naive one is a stored UTC time."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(TZ)
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -131,15 +133,6 @@ def item_links(settings: Settings, item: WorkItem) -> list[tuple[str, str]]:
         links.append((f"Henvisning {item.key}", f"{settings.schooladmin.base_url}/henvisninger/{quote(item.key)}"))
     return links
 
-
-def files_of(item: WorkItem) -> list[str]:
-    return [str(f) for f in (item.files or [])]
-
-
-
-def running(engine: Engine) -> dict[str, str]:
-    """Robots running now (robot → run id)."""
-    return lock.running(engine)
 
 
 @dataclass(frozen=True)

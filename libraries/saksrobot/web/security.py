@@ -42,7 +42,8 @@ def current_user(request: Request, users: UserStore, roles: frozenset[Role]) -> 
     """The logged-in, active user, if their role is one of ``roles``; else log in (401) or 403."""
     user_id = request.session.get("user_id")
     user = users.get(user_id) if isinstance(user_id, int) else None
-    if user is None or not user.active or user.role != request.session.get("role"):
+    if (user is None or not user.active or user.role != request.session.get("role")
+            or user.session_epoch != request.session.get("epoch")):
         request.session.pop("user_id", None)
         raise LoginRequired
     if Role(user.role) not in roles:
@@ -51,36 +52,44 @@ def current_user(request: Request, users: UserStore, roles: frozenset[Role]) -> 
 
 
 class LoginThrottle:
-    """At most ``attempts`` failed log-ins per user name and per address within ``window`` seconds."""
+    """At most ``attempts`` failed log-ins per user name and per address within ``window`` seconds.
+    An attempt is counted before its password is checked, so parallel guesses count too; a right
+    password takes its own attempt back and clears the user name's count."""
 
     def __init__(self, attempts: int, window: float) -> None:
         self.attempts, self.window = attempts, window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._attempts: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
     def _recent(self, key: str, now: float) -> deque[float]:
-        failures = self._failures[key]
-        while failures and now - failures[0] > self.window:
-            failures.popleft()
-        return failures
+        attempts = self._attempts[key]
+        while attempts and now - attempts[0] > self.window:
+            attempts.popleft()
+        if not attempts:
+            del self._attempts[key]  # no key kept for every name ever tried
+            return deque()
+        return attempts
 
-    def wait_seconds(self, *keys: str) -> float:
-        """0 when a log-in may be tried now, else how long to wait."""
+    def attempt(self, *keys: str) -> float:
+        """Count an attempt and return 0, or return how many seconds to wait (nothing counted)."""
         now = time.monotonic()
         with self._lock:
-            waits = [self.window - (now - f[0]) for f in (self._recent(k, now) for k in keys)
-                     if len(f) >= self.attempts]
-        return max(waits, default=0.0)
+            recent = [(key, self._recent(key, now)) for key in keys]
+            waits = [self.window - (now - attempts[0]) for _, attempts in recent if len(attempts) >= self.attempts]
+            if waits:
+                return max(waits)
+            for key, _ in recent:
+                self._attempts[key].append(now)
+        return 0.0
 
-    def failed(self, *keys: str) -> None:
+    def succeeded(self, user_key: str, *other_keys: str) -> None:
         with self._lock:
-            for key in keys:
-                self._failures[key].append(time.monotonic())
-
-    def succeeded(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+            self._attempts.pop(user_key, None)
+            for key in other_keys:
+                if attempts := self._attempts.get(key):
+                    attempts.pop()
+                    if not attempts:
+                        del self._attempts[key]
 
 
 class SecurityHeaders(BaseHTTPMiddleware):

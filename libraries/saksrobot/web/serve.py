@@ -24,6 +24,6 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     service.start()
     try:
         uvicorn.run(create_app(settings, engine, service), host=host or settings.web.host,
-                    port=port if port is not None else settings.web.port, log_level="info")
+                    port=port if port is not None else settings.web.port, log_config=None)  # our masked logging
     finally:
         service.shutdown()

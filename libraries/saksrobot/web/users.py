@@ -45,6 +45,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    session_epoch: Mapped[int] = mapped_column(default=0)  # +1 ends every session of the user (cookies are stateless)
     created_at: Mapped[datetime] = mapped_column(DateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime())
 
@@ -112,14 +113,19 @@ class UserStore:
             for name, value in values.items():
                 setattr(user, name, value)
             s.commit()
+            s.refresh(user)  # values given as SQL (session_epoch + 1) are read back
             return user
+
+    def end_sessions(self, username: str) -> User:
+        """Log the user out everywhere: a cookie made before this is refused."""
+        return self._change(username, session_epoch=User.session_epoch + 1)
 
     def set_password(self, username: str, password: str) -> User:
         _check_password(password)
-        return self._change(username, password_hash=_hasher.hash(password))
+        return self._change(username, password_hash=_hasher.hash(password), session_epoch=User.session_epoch + 1)
 
     def set_role(self, username: str, role: Role) -> User:
         return self._change(username, role=Role(role))
 
     def set_active(self, username: str, active: bool) -> User:
-        return self._change(username, active=active)
+        return self._change(username, active=active, session_epoch=User.session_epoch + 1)

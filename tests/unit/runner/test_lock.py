@@ -1,5 +1,6 @@
 """One run of a robot at a time: the ``robot_locks`` row, and when a left-over lock is taken over."""
 
+import os
 import subprocess
 import sys
 import threading
@@ -131,3 +132,20 @@ def test_racing_acquires_let_one_run(engine):
     winners = [o for o in outcomes if o != "busy"]
     assert len(outcomes) == 6 and len(winners) == 1
     assert lock.running(engine) == {"invoices": winners[0]}
+
+
+def test_a_live_holder_on_this_machine_keeps_its_lock_past_the_expiry(engine):
+    """A long run started without a time limit (saksrobot run) is not joined by a second one."""
+    put(engine, pid=os.getpid(), expires_at=utcnow() - timedelta(hours=1))
+    with pytest.raises(RobotBusy):
+        lock.acquire(engine, "invoices", "run-1", HOLD)
+
+
+def test_renew_pushes_the_expiry_of_the_holder_only(engine):
+    put(engine, host="elsewhere", expires_at=utcnow() + timedelta(seconds=5))
+    lock.renew(engine, "invoices", "not-the-holder", timedelta(hours=1))
+    with Session(engine) as s:
+        assert s.get(RobotLock, "invoices").expires_at < utcnow() + timedelta(seconds=6)
+    lock.renew(engine, "invoices", "other", timedelta(hours=1))
+    with Session(engine) as s:
+        assert s.get(RobotLock, "invoices").expires_at > utcnow() + timedelta(minutes=59)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from saksrobot.database import make_engine
+from saksrobot.errors import ConfigurationError
 from saksrobot.runner import RobotBusy, Run, RunStatus, lock
 from saksrobot.scheduler import SchedulerService, ScheduleSpec, ScheduleStore
 from saksrobot.settings import load_settings
@@ -332,17 +333,25 @@ def test_an_unchanged_schedule_keeps_its_next_run_across_a_restart(service, stor
     assert (recomputed.hour, recomputed.minute) == (6, 15) and recomputed < moved
 
 
-def test_a_run_due_when_its_schedule_was_edited_during_downtime_is_recorded_missed(service, store, engine, runner):
+@pytest.mark.parametrize(("late", "grace", "runs_once"), [(2, 30, True), (5, 1, False)])
+def test_a_run_due_when_its_schedule_was_edited_during_downtime(service, store, engine, runner, late, grace,
+                                                                 runs_once):
     schedule = store.create(daily("invoices", far_time()), by="kari")
-    due = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=2)
+    due = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=late)
     downtime(service(), schedule.id, due)
-    store.update(schedule.id, daily("invoices", far_time(), misfire_grace_minutes=30), by="kari")
+    store.update(schedule.id, daily("invoices", far_time(), misfire_grace_minutes=grace), by="kari")
     svc = service()
-    settle()
-    assert runner.calls == []  # the edited schedule wins: no catch-up of the old one
-    [missed] = runs(engine, RunStatus.MISSED)
-    assert scheduled_for(missed) == due
-    assert "endret mens tjenesten var nede" in missed.summary["reason"]
+    if runs_once:  # within the grace period: once now, then on the new schedule
+        wait_for(lambda: len(runner.calls) == 1)
+        settle()
+        assert [c["started_by"] for c in runner.calls] == [f"tidsplan #{schedule.id}"]
+        assert runs(engine, RunStatus.MISSED) == []
+    else:
+        settle()
+        assert runner.calls == []
+        [missed] = runs(engine, RunStatus.MISSED)
+        assert scheduled_for(missed) == due
+        assert "lenger enn 1 min" in missed.summary["reason"]
     assert svc.next_run(schedule.id) > datetime.now(UTC)
 
 
@@ -388,3 +397,22 @@ def test_one_service_per_process(service, settings, engine, runner):
     service()
     with pytest.raises(RuntimeError, match="One scheduler service per process"):
         SchedulerService(settings, engine, runner=runner).start()
+
+
+def test_one_active_scheduler_per_database(settings, engine, runner):
+    """A scheduler on another machine holds the database: a second one refuses to start."""
+    with Session(engine) as s:
+        s.add(lock.RobotLock(robot=lock.SCHEDULER, run_id="other", host="another-machine", pid=1,
+                             expires_at=datetime.now(UTC).replace(tzinfo=None) + timedelta(minutes=5)))
+        s.commit()
+    with pytest.raises(ConfigurationError, match="annen saksrobot-planlegger"):
+        SchedulerService(settings, engine, runner=runner).start()
+
+
+def test_the_scheduler_lock_is_released_at_shutdown(service, engine):
+    svc = service()
+    with Session(engine) as s:
+        assert s.get(lock.RobotLock, lock.SCHEDULER) is not None
+    svc.shutdown()
+    with Session(engine) as s:
+        assert s.get(lock.RobotLock, lock.SCHEDULER) is None

@@ -100,9 +100,17 @@ def test_an_invalid_cron_expression(cron):
 
 def test_days_given_as_a_list_must_be_known():
     assert ScheduleSpec(robot="r", days=["mon", "sun"]).days == ["mon", "sun"]
-    for days in ([], ["monday"]):
-        with pytest.raises(ValidationError, match="velg minst én dag"):
+    for days, message in (([], "velg minst én dag"), (["monday"], "ukjent dag")):
+        with pytest.raises(ValidationError, match=message):
             ScheduleSpec(robot="r", days=days)
+
+
+def test_a_cron_expression_needs_no_days_or_times():
+    spec = ScheduleSpec(robot="r", days="", times="", cron="15 6 * * 1-5")
+    assert (spec.days, spec.times) == ([], [])
+    assert ScheduleSpec.of(Schedule(**spec.columns(), updated_at=datetime(2026, 1, 1))) == spec
+    with pytest.raises(ValidationError, match="skriv minst ett klokkeslett"):
+        ScheduleSpec(robot="r", days="hverdager", times="")
 
 
 @pytest.mark.parametrize("fields", [{"robot": ""}, {"misfire_grace_minutes": -1}, {"max_run_minutes": 0},

@@ -285,7 +285,7 @@ def test_the_form_previews_the_plan(room):
 def test_a_run_log_inside_the_logs_folder_is_served_sandboxed(room):
     logs = room.settings.path(room.settings.logs_dir)
     add_run(room, "inside", log_folder(logs / ROBOT, "20270514-070000-inside"))
-    response = room.as_user("mona").get("/kjoringer/inside/logg")
+    response = room.as_user("mona").get("/kjoringer/inside/log.html")
     assert response.status_code == 200 and "Robot Framework log" in response.text
     assert response.headers["content-type"].startswith("text/html")
     assert response.headers["content-security-policy"] == "sandbox allow-scripts allow-popups"
@@ -306,10 +306,28 @@ def test_run_logs_outside_the_logs_folder_are_not_served(room):
     (logs / "empty").mkdir()
     client = room.as_user("ola")
     for run_id in ("outside", "dotdot", "symlink", "relative", "none", "nolog", "no-such-run"):
-        response = client.get(f"/kjoringer/{run_id}/logg")
+        response = client.get(f"/kjoringer/{run_id}/log.html")
         assert response.status_code == 404, run_id
         assert "Robot Framework log" not in response.text
-        assert "Kjøringen har ingen logg (ennå)" in response.text
+        assert "Kjøringen har ingen slik fil (ennå)" in response.text
+
+
+def test_files_the_log_links_to_are_served_but_nothing_outside_the_run_folder(room):
+    logs = room.settings.path(room.settings.logs_dir)
+    folder = log_folder(logs / ROBOT, "b")
+    (folder / "report.html").write_text("<html>Robot Framework report</html>", encoding="utf-8")
+    (folder / "skjermbilder").mkdir()
+    (folder / "skjermbilder" / "feil-1.png").write_bytes(b"\x89PNG\r\n")
+    (logs / "secret.txt").write_text("not for the browser", encoding="utf-8")
+    add_run(room, "files", folder)
+    client = room.as_user("ola")
+    assert "Robot Framework report" in client.get("/kjoringer/files/report.html").text
+    picture = client.get("/kjoringer/files/skjermbilder/feil-1.png")
+    assert picture.status_code == 200 and picture.headers["content-type"] == "image/png"
+    for escape in ("../secret.txt", "..%2Fsecret.txt", "%2E%2E/secret.txt", "skjermbilder/../../secret.txt",
+                   "skjermbilder%2F..%2F..%2Fsecret.txt"):
+        response = client.get(f"/kjoringer/files/{escape}", follow_redirects=False)
+        assert response.status_code in (307, 404) and "not for the browser" not in response.text, escape
 
 
 def test_the_runs_page_links_logs_and_shows_reasons_masked(room):
@@ -320,7 +338,7 @@ def test_the_runs_page_links_logs_and_shows_reasons_masked(room):
                   summary={"started_by": "tidsplan #1", "reason": f"Ikke startet for {FNR}"}))
         s.commit()
     page = room.as_user("mona").get("/kjoringer").text
-    assert 'href="/kjoringer/with-log/logg"' in page and 'href="/kjoringer/skipped-1/logg"' not in page
+    assert 'href="/kjoringer/with-log/log.html"' in page and 'href="/kjoringer/skipped-1/log.html"' not in page
     assert "Hoppet over" in page and f"Ikke startet for {MASKED}" in page and FNR not in page
 
 

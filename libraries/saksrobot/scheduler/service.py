@@ -24,6 +24,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import Engine
 
 from saksrobot.errors import ConfigurationError
+from saksrobot.privacy import mask
 from saksrobot.runner import RobotBusy, RunStatus, known_robots, lock, record_event, run_robot, stop_runs
 from saksrobot.scheduler.calendar import WorkCalendar
 from saksrobot.scheduler.spec import ScheduleSpec
@@ -181,8 +182,10 @@ class SchedulerService:
             log.warning("%s not started (%s): the robot is running already", robot, started_by)
             record_event(self.engine, robot, RunStatus.SKIPPED, "Ikke startet: forrige kjøring pågikk fortsatt",
                          started_by, datetime.now(UTC))
-        except Exception:
+        except Exception as exc:  # a robot file gone, the disk full ...: shown among the runs, not only logged
             log.exception("Run of %s (%s) could not start", robot, started_by)
+            record_event(self.engine, robot, RunStatus.FAILED, f"Kjøringen kunne ikke startes: {mask(str(exc))}",
+                         started_by, datetime.now(UTC))
 
     # --- runs that did not start --------------------------------------------------------------
 

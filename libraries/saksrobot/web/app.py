@@ -32,6 +32,7 @@ from saksrobot.settings import Settings
 from saksrobot.web import pages
 from saksrobot.web.security import (
     ADMINS,
+    CSRF_FIELD,
     EVERYONE,
     OPERATORS,
     LoginRequired,
@@ -114,7 +115,7 @@ class ControlRoom:
         self.throttle.succeeded(*keys)
         request.session.clear()  # a new session (and CSRF token) at log-in
         request.session.update(user_id=user.id, role=user.role, epoch=user.session_epoch,
-                               csrf_token=secrets.token_urlsafe(32))
+                               **{CSRF_FIELD: secrets.token_urlsafe(32)})
         return RedirectResponse(target, status_code=303)
 
     async def logout(self, request: Request) -> Response:

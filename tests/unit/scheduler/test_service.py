@@ -416,3 +416,19 @@ def test_the_scheduler_lock_is_released_at_shutdown(service, engine):
     svc.shutdown()
     with Session(engine) as s:
         assert s.get(lock.RobotLock, lock.SCHEDULER) is None
+
+
+def test_a_run_that_cannot_start_is_shown_among_the_runs(settings, engine):
+    def broken(settings, robot, **_):
+        raise OSError("No space left on device: /logs/invoices")
+
+    svc = SchedulerService(settings, engine, runner=broken)
+    svc.start()
+    try:
+        svc.run_now("invoices", by="kari")
+        wait_for(lambda: runs(engine, RunStatus.FAILED) != [])
+    finally:
+        svc.shutdown()
+    [failed] = runs(engine, RunStatus.FAILED)
+    assert failed.summary["reason"] == "Kjøringen kunne ikke startes: No space left on device: /logs/invoices"
+    assert failed.summary["started_by"] == "kari (kjør nå)"

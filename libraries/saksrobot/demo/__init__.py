@@ -89,6 +89,8 @@ def run_demo(settings: Settings, *, backend: str, console: Console) -> bool:
         console.print(f"Log {result.robot}: {result.log_html} ({result.status.value})", soft_wrap=True)
     console.print("Manual queue: saksrobot queue list --state manual "
                   f"(with SAKSROBOT_DATABASE__URL=sqlite:///{database})", soft_wrap=True)
+    console.print("Control room on these results: saksrobot user add NAME --role admin, then saksrobot serve "
+                  "(same SAKSROBOT_DATABASE__URL), http://127.0.0.1:8400", soft_wrap=True)
     return all(r.succeeded for r in results)
 
 

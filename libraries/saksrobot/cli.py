@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -36,12 +38,19 @@ app.add_typer(runs_app, name="runs")
 console = Console()
 
 
-def _settings() -> Settings:
+@contextmanager
+def _errors_shown(*also: type[Exception]) -> Iterator[None]:
+    """A saksrobot error (its message is written for the user) in red, exit code 2; no traceback."""
     try:
-        return load_settings()
-    except SaksrobotError as exc:
+        yield
+    except (SaksrobotError, *also) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
+
+
+def _settings() -> Settings:
+    with _errors_shown():
+        return load_settings()
 
 
 @config_app.command("show")
@@ -69,11 +78,8 @@ def run(
 
     settings = _settings()
     variables = dict(v.split(":", 1) for v in variable)
-    try:
+    with _errors_shown():
         result = run_robot(settings, robot, variables=variables, timeout=timeout)
-    except SaksrobotError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
     console.print(f"{result.status.value}: {result.log_html}", soft_wrap=True)
     raise typer.Exit(0 if result.succeeded else 1)
 
@@ -95,11 +101,8 @@ def browser_install() -> None:
     """Make a Chromium available: Playwright's download, else the system's (Debian package as root)."""
     from saksrobot import browser
 
-    try:
+    with _errors_shown():
         console.print(browser.install())
-    except SaksrobotError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -150,11 +153,16 @@ def new_robot(name: Annotated[str, typer.Argument(help="snake_case name, e.g. bu
     console.print(f"Created {target}. Run it with: saksrobot run {name}")
 
 
-def _store(settings: Settings):  # noqa: ANN202 - import kept lazy for a fast --help
+def _engine(settings: Settings):  # noqa: ANN202 - import kept lazy for a fast --help
     from saksrobot.database import make_engine
+
+    return make_engine(settings.sqlite_ready(settings.database.url))
+
+
+def _store(settings: Settings):  # noqa: ANN202 - import kept lazy for a fast --help
     from saksrobot.workitems import WorkItemStore
 
-    return WorkItemStore(make_engine(settings.sqlite_ready(settings.database.url)))
+    return WorkItemStore(_engine(settings))
 
 
 def _print_items(items: list) -> None:
@@ -174,22 +182,14 @@ def queue_list(
     """List work items, newest first. `--state manual` is what archive staff must handle."""
     from saksrobot.workitems import State
 
-    try:
+    with _errors_shown(ValueError):
         states = [State(s) for s in state]
-    except ValueError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
     _print_items(_store(_settings()).find(process, states, limit))
 
 
 def _item_command(action, *args) -> None:  # noqa: ANN001 - a bound store method
-    from saksrobot.workitems import NoSuchItem
-
-    try:
+    with _errors_shown():
         _print_items([action(*args)])
-    except NoSuchItem as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
 
 
 @queue_app.command("show")
@@ -247,24 +247,20 @@ def report(
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from saksrobot.database import make_engine
     from saksrobot.gevinst import build_report, parse_period, plan_of
     from saksrobot.gevinst.report import render_csv, render_table
 
     settings = _settings()
-    try:
+    with _errors_shown():
         chosen = parse_period(period or f"{datetime.now(ZoneInfo('Europe/Oslo')):%Y}")
         plan = plan_of(settings)
-    except SaksrobotError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
     if output is not None and fmt is ReportFormat.TABLE:
         console.print("[red]--output is for --format csv, xlsx, html or json[/red]")
         raise typer.Exit(2)
     known = set(settings.gevinst.baselines) | {entry.process for entry in plan.plan}
     if robot and robot not in known:
         console.print(f"[yellow]{robot} has no baseline or plan (known: {', '.join(sorted(known))})[/yellow]")
-    result = build_report(make_engine(settings.sqlite_ready(settings.database.url)), settings.gevinst, plan, chosen,
+    result = build_report(_engine(settings), settings.gevinst, plan, chosen,
                           robot)
     if fmt is ReportFormat.TABLE:
         render_table(result, console)
@@ -298,32 +294,19 @@ def report_summary(
     robot: Annotated[str | None, typer.Option(help="Only this robot (process)")] = None,
 ) -> None:
     """Hours saved per robot for a period (Europe/Oslo time), from the gevinst log."""
-    from saksrobot.database import make_engine
     from saksrobot.gevinst import parse_period, summarize
 
     settings = _settings()
-    try:
+    with _errors_shown():
         chosen = parse_period(period)
-    except SaksrobotError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
     table = Table("Robot", "Saker", "Til manuell behandling", "Feilet", "Timer spart",
                   title=f"Gevinst {chosen.label} ({chosen.start:%d.%m.%Y}–{chosen.end:%d.%m.%Y}, ekskl. siste dato)")
-    for line in summarize(make_engine(settings.sqlite_ready(settings.database.url)), chosen, robot):
+    for line in summarize(_engine(settings), chosen, robot):
         table.add_row(line.process, str(line.items_done), str(line.handed_over), str(line.failed),
                       f"{line.hours_saved:.2f}".replace(".", ","))
     console.print(table)
 
 
-def _engine(settings: Settings):  # noqa: ANN202 - import kept lazy for a fast --help
-    from saksrobot.database import make_engine
-
-    return make_engine(settings.sqlite_ready(settings.database.url))
-
-
-def _fail(exc: Exception) -> typer.Exit:
-    console.print(f"[red]{exc}[/red]")
-    return typer.Exit(2)
 
 
 @app.command()
@@ -350,16 +333,14 @@ def user_add(
     """Add a user. The password is asked for (twice), or read from stdin; it is stored as an Argon2id hash."""
     from saksrobot.web.users import Role, UserStore
 
-    try:
-        chosen = Role(role)
-    except ValueError:
-        raise _fail(ValueError("role must be operator, manager or admin")) from None
+    if role not in {r.value for r in Role}:
+        console.print("[red]role must be operator, manager or admin[/red]")
+        raise typer.Exit(2)
+    chosen = Role(role)
     password = (sys.stdin.readline().rstrip("\n") if password_stdin
                 else typer.prompt("Passord", hide_input=True, confirmation_prompt=True))
-    try:
+    with _errors_shown():
         user = UserStore(_engine(_settings())).add(username, password, chosen, name)
-    except SaksrobotError as exc:
-        raise _fail(exc) from None
     console.print(f"Added {user.username} ({user.role})")
 
 
@@ -381,10 +362,8 @@ def user_passwd(username: str) -> None:
     from saksrobot.web.users import UserStore
 
     password = typer.prompt("Nytt passord", hide_input=True, confirmation_prompt=True)
-    try:
+    with _errors_shown():
         UserStore(_engine(_settings())).set_password(username, password)
-    except SaksrobotError as exc:
-        raise _fail(exc) from None
     console.print(f"Password of {username} changed")
 
 
@@ -398,13 +377,11 @@ def user_set(
     from saksrobot.web.users import Role, UserStore
 
     users = UserStore(_engine(_settings()))
-    try:
+    with _errors_shown(ValueError):
         if role is not None:
             users.set_role(username, Role(role))
         if active is not None:
             users.set_active(username, active)
-    except (SaksrobotError, ValueError) as exc:
-        raise _fail(exc) from None
     console.print(f"{username} changed")
 
 
@@ -465,11 +442,9 @@ def schedule_add(robot: str, days: DaysOption = None, times: TimesOption = None,
     settings, store = _schedules()
     defaults = {"robot": robot, "misfire_grace_minutes": settings.scheduler.misfire_grace_minutes,
                 "max_run_minutes": settings.scheduler.max_run_minutes}
-    try:
+    with _errors_shown():
         spec = parse_spec(known_robots(settings), **defaults | _given(days, times, cron, all_days, grace,
                                                                      max_minutes))
-    except SaksrobotError as exc:
-        raise _fail(exc) from None
     _print_schedules([store.create(spec, by)])
 
 
@@ -482,20 +457,16 @@ def schedule_edit(schedule_id: int, days: DaysOption = None, times: TimesOption 
     from saksrobot.scheduler import ScheduleSpec, parse_spec
 
     settings, store = _schedules()
-    try:
+    with _errors_shown():
         current = ScheduleSpec.of(store.get(schedule_id)).model_dump()
         spec = parse_spec(known_robots(settings), **current | _given(days, times, cron, all_days, grace,
                                                                     max_minutes))
         _print_schedules([store.update(schedule_id, spec, by)])
-    except SaksrobotError as exc:
-        raise _fail(exc) from None
 
 
 def _set_enabled(schedule_id: int, enabled: bool, by: str) -> None:
-    try:
+    with _errors_shown():
         _print_schedules([_schedules()[1].set_enabled(schedule_id, enabled, by)])
-    except SaksrobotError as exc:
-        raise _fail(exc) from None
 
 
 @schedule_app.command("pause")
@@ -513,10 +484,8 @@ def schedule_resume(schedule_id: int, by: Annotated[str, typer.Option()] = "komm
 @schedule_app.command("remove")
 def schedule_remove(schedule_id: int) -> None:
     """Delete a schedule."""
-    try:
+    with _errors_shown():
         _schedules()[1].delete(schedule_id)
-    except SaksrobotError as exc:
-        raise _fail(exc) from None
     console.print(f"Schedule {schedule_id} removed")
 
 
@@ -533,12 +502,10 @@ def schedule_next(
     from saksrobot.scheduler.triggers import TZ
 
     settings, store = _schedules()
-    try:
+    with _errors_shown(ValueError):
         schedule = store.get(schedule_id)
         begin = (datetime.combine(date.fromisoformat(start), datetime.min.time(), tzinfo=TZ) if start
                  else datetime.now(TZ))
-    except (SaksrobotError, ValueError) as exc:
-        raise _fail(exc) from None
     for run_at in upcoming(ScheduleSpec.of(schedule), WorkCalendar.of(settings), begin, count):
         line = f"{run_at.at:%a %d.%m.%Y %H:%M}"
         console.print(f"[strike]{line}[/strike] hoppes over: {run_at.skipped}" if run_at.skipped else line)

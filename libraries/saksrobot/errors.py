@@ -2,6 +2,7 @@
 
     SaksrobotError            base; carries a stable ``code`` and a human ``message``
     ├── BusinessError         the data is wrong: hand the item to manual handling, never retry
+    │   └── Duplicate         the same item came before
     ├── ApplicationError      the system is in trouble (down, slow, 5xx, changed screen): retry
     └── ConfigurationError    a setting is missing or invalid: stop at start-up
 
@@ -33,6 +34,12 @@ class BusinessError(SaksrobotError):
     """Bad input data. The item goes to manual handling with this reason; retrying cannot help."""
 
     code = "business"
+
+
+class Duplicate(BusinessError):
+    """The item was received before (the same referral, the same invoice): handed over, not filed twice."""
+
+    code = "duplicate"
 
 
 class ApplicationError(SaksrobotError):

@@ -23,7 +23,7 @@ from saksrobot.archive import (
     NewJournalPost,
     Party,
 )
-from saksrobot.errors import ApplicationError, BusinessError
+from saksrobot.errors import ApplicationError, BusinessError, Duplicate
 from saksrobot.invoices import EhfDocument, InvoiceRejected, check, parse_ehf
 from saksrobot.invoices.inbox import Inbox, file_sha256, sha256
 from saksrobot.invoices.routing import ReferenceRegister, Route
@@ -33,10 +33,6 @@ from saksrobot.workitems import State, WorkItem, WorkItemStore
 
 log = logging.getLogger(__name__)
 PROCESS = "invoices"
-
-
-class Duplicate(BusinessError):
-    code = "duplicate"
 
 
 class RuleFailed(BusinessError):

@@ -18,17 +18,13 @@ from saksrobot.domain.school import (
     referral_sender,
     sending_guardian,
 )
-from saksrobot.errors import BusinessError
+from saksrobot.errors import Duplicate
 from saksrobot.processes.referral_pdf import render_referral
 from saksrobot.schooladmin import Referral, SchoolAdmin
 from saksrobot.settings import IdentitySettings, PptSettings
 
 log = logging.getLogger(__name__)
 PROCESS = "ppt_referrals"
-
-
-class Duplicate(BusinessError):
-    code = "duplicate"
 
 
 @dataclass

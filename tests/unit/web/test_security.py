@@ -242,21 +242,22 @@ def test_a_session_cookie_cannot_be_forged_or_moved_to_another_app(room):
     assert forged.get("/brukere").status_code == 303
 
     # without web.session_secret each app signs with its own random secret
-    cookie = room.as_user("ada").cookies.get("saksrobot_okt")
-    other = TestClient(create_app(room.settings, room.engine, room.service), follow_redirects=False)
-    room.clients.append(other)
-    other.cookies.set("saksrobot_okt", cookie)
-    assert other.get("/brukere").status_code == 303
+    assert restarted_with_session_of(room, "ada").get("/brukere").status_code == 303
+
+
+def restarted_with_session_of(room, username: str) -> TestClient:
+    """A client of a new app (the service restarted) holding ``username``'s session cookie."""
+    cookie = room.as_user(username).cookies.get("saksrobot_okt")
+    restarted = TestClient(create_app(room.settings, room.engine, room.service), follow_redirects=False)
+    room.clients.append(restarted)
+    restarted.cookies.set("saksrobot_okt", cookie)
+    return restarted
 
 
 def test_the_session_secret_setting_signs_the_session(make_room):
     """With web.session_secret set, a session outlives the app (a restart of the service)."""
     room = make_room(web={"session_secret": "session-secret-top-secret"})
-    cookie = room.as_user("ada").cookies.get("saksrobot_okt")
-    restarted = TestClient(create_app(room.settings, room.engine, room.service), follow_redirects=False)
-    room.clients.append(restarted)
-    restarted.cookies.set("saksrobot_okt", cookie)
-    assert restarted.get("/brukere").status_code == 200
+    assert restarted_with_session_of(room, "ada").get("/brukere").status_code == 200
 
 
 # --- log-in rate limit -----------------------------------------------------------------------------

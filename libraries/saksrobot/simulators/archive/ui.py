@@ -182,42 +182,39 @@ class Ui(SimulatorUi):
         (cases, total), codes = await run_in_threadpool(self._run, run)
         return self.page(request, "search.html", q=q, searched=searched, cases=cases, total=total, codes=codes)
 
-    async def new_person_form(self, request: Request) -> Response:
+    async def _contact_form(self, request: Request, template: str) -> Response:
         if not self.user(request):
             return self.to_login(request)
-        return self.page(request, "new_person.html", values={}, problems=[],
-                         message=request.session.pop("message", None))
+        return self.page(request, template, values={}, problems=[], message=request.session.pop("message", None))
+
+    async def _save_contact(self, request: Request, template: str, saved: str,
+                            synchronize: Callable[[Any, dict[str, str]], Any]) -> Response:
+        """The contact forms: create the contact, or update the one with this number; problems shown."""
+        if not self.user(request):
+            return self.to_login(request)
+        values = {k: str(v) for k, v in (await request.form()).items()}
+        try:
+            contact = await run_in_threadpool(self._run, lambda s: synchronize(s, values))
+        except Refused as refused:
+            return self.page(request, template, 422, values=values, problems=refused.problems)
+        request.session["message"] = {"text": f"{saved} er lagret (recno {contact.recno})"}
+        return RedirectResponse(f"{request.url.path}?lagret={contact.recno}", status_code=303)
+
+    async def new_person_form(self, request: Request) -> Response:
+        return await self._contact_form(request, "new_person.html")
 
     async def new_person(self, request: Request) -> Response:
         """Ny kontakt (privatperson): creates the person, or updates the one with this fødselsnummer."""
-        if not self.user(request):
-            return self.to_login(request)
-        values = {k: str(v) for k, v in (await request.form()).items()}
-        parameter = {"FirstName": values.get("FirstName"), "LastName": values.get("LastName"),
-                     "PersonalIdNumber": values.get("PersonalIdNumber", "").strip(),
-                     "PrivateAddress": {"StreetAddress": values.get("Address")}}
-        try:
-            person = await run_in_threadpool(self._run, lambda s: s.synchronize_person(parameter))
-        except Refused as refused:
-            return self.page(request, "new_person.html", 422, values=values, problems=refused.problems)
-        request.session["message"] = {"text": f"Kontakten er lagret (recno {person.recno})"}
-        return RedirectResponse(f"/kontakter/ny?lagret={person.recno}", status_code=303)
+        return await self._save_contact(request, "new_person.html", "Kontakten", lambda s, v: s.synchronize_person({
+            "FirstName": v.get("FirstName"), "LastName": v.get("LastName"),
+            "PersonalIdNumber": v.get("PersonalIdNumber", "").strip(),
+            "PrivateAddress": {"StreetAddress": v.get("Address")}}))
 
     async def new_enterprise_form(self, request: Request) -> Response:
-        if not self.user(request):
-            return self.to_login(request)
-        return self.page(request, "new_enterprise.html", values={}, problems=[],
-                         message=request.session.pop("message", None))
+        return await self._contact_form(request, "new_enterprise.html")
 
     async def new_enterprise(self, request: Request) -> Response:
         """Ny virksomhet: creates the enterprise, or updates the one with this organisasjonsnummer."""
-        if not self.user(request):
-            return self.to_login(request)
-        values = {k: str(v) for k, v in (await request.form()).items()}
-        parameter = {"Name": values.get("Name"), "EnterpriseNumber": values.get("EnterpriseNumber", "").strip()}
-        try:
-            enterprise = await run_in_threadpool(self._run, lambda s: s.synchronize_enterprise(parameter))
-        except Refused as refused:
-            return self.page(request, "new_enterprise.html", 422, values=values, problems=refused.problems)
-        request.session["message"] = {"text": f"Virksomheten er lagret (recno {enterprise.recno})"}
-        return RedirectResponse(f"/kontakter/ny-virksomhet?lagret={enterprise.recno}", status_code=303)
+        return await self._save_contact(request, "new_enterprise.html", "Virksomheten", lambda s, v: (
+            s.synchronize_enterprise({"Name": v.get("Name"),
+                                      "EnterpriseNumber": v.get("EnterpriseNumber", "").strip()})))

@@ -82,8 +82,12 @@ class Invoices:
         return new
 
     def _take_in(self, file: Path) -> str | None:
-        digest = file_sha256(file)
-        key = self._key(file, digest)
+        if file.stat().st_size > self.settings.max_bytes:  # hashed in chunks, never read whole
+            digest, key = file_sha256(file), None
+        else:
+            data = file.read_bytes()
+            digest, key = sha256(data), self._key(data)
+        key = key or f"sha256:{digest[:16]}"
         payload: dict[str, Any] = {"file": file.name, "sha256": digest}
         # the key, else (taken by another delivery) <key>#<hash>, <key>#<hash>-2, ...
         for n in range(1, 1000):
@@ -97,13 +101,12 @@ class Invoices:
                 return None  # this very file is waiting for (or with) a consumer, or an operator's retry
         raise AssertionError("unreachable: a thousand deliveries of one invoice")
 
-    def _key(self, file: Path, digest: str) -> str:
-        if file.stat().st_size <= self.settings.max_bytes:
-            try:
-                return invoice_key(parse_ehf(file.read_bytes(), max_bytes=self.settings.max_bytes))
-            except InvoiceRejected:
-                pass
-        return f"sha256:{digest[:16]}"
+    def _key(self, data: bytes) -> str | None:
+        """The invoice's key, or None when the file cannot be read as EHF (its hash is the key then)."""
+        try:
+            return invoice_key(parse_ehf(data, max_bytes=self.settings.max_bytes))
+        except InvoiceRejected:
+            return None
 
     # -- consumer ------------------------------------------------------------------------------
     def file(self, item: WorkItem) -> dict[str, Any]:
@@ -112,8 +115,10 @@ class Invoices:
         if file is None:
             raise BusinessError(f"Filen «{item.payload['file']}» finnes ikke lenger i innboksen", code="file_missing")
         try:
-            doc, route, warnings = self._check(item, file)
-            result = self._archive(doc, route, file.read_bytes())
+            self._refuse_duplicate(item)
+            data = self._read(file)
+            doc, route, warnings = self._check(data)
+            result = self._archive(doc, route, data)
         except BusinessError as refused:  # bad data: the file to rejected/, the item to finance staff
             self._move(self.inbox.move_rejected, file, f"{refused.code}: {refused.message}")
             raise
@@ -132,15 +137,20 @@ class Invoices:
             raise ApplicationError(f"Kunne ikke flytte filen {file.name} ({type(exc).__name__})",
                                    code="folder_error") from exc
 
-    def _check(self, item: WorkItem, file: Path) -> tuple[EhfDocument, Route, list[str]]:
+    def _refuse_duplicate(self, item: WorkItem) -> None:
         original = item.payload.get("same_key_as") or item.payload.get("duplicate_of")
         if original and (first := self.store.by_keys(PROCESS, [original]).get(original)) and first.state == State.DONE:
             raise Duplicate(f"Samme faktura ({original}) er allerede arkivert som "
                             f"{first.result.get('document_number')}; denne filen er ikke arkivert")
-        if file.stat().st_size > self.settings.max_bytes:
-            raise InvoiceRejected(f"Filen er for stor ({file.stat().st_size // 1_000_000} MB; grensen er "
+
+    def _read(self, file: Path) -> bytes:
+        if (size := file.stat().st_size) > self.settings.max_bytes:
+            raise InvoiceRejected(f"Filen er for stor ({size // 1_000_000} MB; grensen er "
                                   f"{self.settings.max_bytes // 1_000_000} MB)", code="too_large")
-        doc = parse_ehf(file.read_bytes(), max_bytes=self.settings.max_bytes)
+        return file.read_bytes()
+
+    def _check(self, data: bytes) -> tuple[EhfDocument, Route, list[str]]:
+        doc = parse_ehf(data, max_bytes=self.settings.max_bytes)
         findings = check(doc)
         fatal = [f for f in findings if f.severity == "fatal"]
         if fatal:

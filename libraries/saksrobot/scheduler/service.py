@@ -27,8 +27,9 @@ from saksrobot.errors import ConfigurationError
 from saksrobot.privacy import mask
 from saksrobot.runner import RobotBusy, RunStatus, known_robots, lock, record_event, run_robot, stop_runs
 from saksrobot.scheduler.calendar import WorkCalendar
+from saksrobot.scheduler.model import Schedule
 from saksrobot.scheduler.spec import ScheduleSpec
-from saksrobot.scheduler.store import ScheduleStore
+from saksrobot.scheduler.store import NoSuchSchedule, ScheduleStore
 from saksrobot.scheduler.triggers import TZ, trigger_for
 from saksrobot.settings import Settings
 
@@ -112,7 +113,7 @@ class SchedulerService:
 
     # --- schedules -> APScheduler jobs --------------------------------------------------------
 
-    def _job_name(self, schedule: Any) -> str:
+    def _job_name(self, schedule: Schedule) -> str:
         return f"{schedule.robot} #{schedule.id} v{schedule.version} {self._calendar_tag}"
 
     def sync(self) -> None:
@@ -143,7 +144,7 @@ class SchedulerService:
         for job_id in jobs:
             self.scheduler.remove_job(job_id, jobstore="default")
 
-    def _due_before_change(self, schedule: Any, due: datetime) -> None:
+    def _due_before_change(self, schedule: Schedule, due: datetime) -> None:
         """A run that fell due while the service was down, of a schedule changed meanwhile: run once
         now if within the grace period, else record it missed (the new job starts from now)."""
         if datetime.now(UTC) - due <= timedelta(minutes=schedule.misfire_grace_minutes):
@@ -160,7 +161,7 @@ class SchedulerService:
     # --- runs ---------------------------------------------------------------------------------
 
     def run_schedule(self, schedule_id: int) -> None:
-        schedule = next((s for s in self.store.all() if s.id == schedule_id), None)
+        schedule = self._schedule(f"{JOB_PREFIX}{schedule_id}")
         if schedule is None or not schedule.enabled:
             return
         self._execute(schedule.robot, f"tidsplan #{schedule.id}", schedule.max_run_minutes * 60)
@@ -189,16 +190,19 @@ class SchedulerService:
 
     # --- runs that did not start --------------------------------------------------------------
 
-    def _robot_of(self, job_id: str) -> tuple[str, int] | None:
+    def _schedule(self, job_id: str) -> Schedule | None:
+        """The schedule behind an APScheduler job (None for other jobs, or one deleted meanwhile)."""
         if not job_id.startswith(JOB_PREFIX):
             return None
-        schedule = next((s for s in self.store.all() if f"{JOB_PREFIX}{s.id}" == job_id), None)
-        return (schedule.robot, schedule.misfire_grace_minutes) if schedule else None
+        try:
+            return self.store.get(int(job_id.removeprefix(JOB_PREFIX)))
+        except NoSuchSchedule:
+            return None
 
     def _not_started(self, event: JobEvent) -> None:
-        if (found := self._robot_of(event.job_id)) is None:
+        if (schedule := self._schedule(event.job_id)) is None:
             return
-        robot, grace = found
+        robot, grace = schedule.robot, schedule.misfire_grace_minutes
         # a missed run is a JobExecutionEvent (one time); a skipped one a JobSubmissionEvent (a list)
         when = event.scheduled_run_time if event.code == EVENT_JOB_MISSED else event.scheduled_run_times[-1]
         if event.code == EVENT_JOB_MISSED:
@@ -214,15 +218,15 @@ class SchedulerService:
         within it are covered by that one run)."""
         now = datetime.now(UTC)  # compared in UTC: one wall-clock time can be two instants in October
         for job in self.scheduler.get_jobs(jobstore="default"):
-            if (found := self._robot_of(job.id)) is None or job.next_run_time is None:
+            if (schedule := self._schedule(job.id)) is None or job.next_run_time is None:
                 continue
             missed: list[datetime] = []
             moment = job.next_run_time
             while moment is not None and moment <= now:
                 missed.append(moment)
                 moment = job.trigger.get_next_fire_time(moment, (moment + timedelta(seconds=1)).astimezone(TZ))
-            grace = timedelta(minutes=found[1])
+            grace = timedelta(minutes=schedule.misfire_grace_minutes)
             for when in (w for w in missed[:-1] if now - w > grace):
-                record_event(self.engine, found[0], RunStatus.MISSED,
+                record_event(self.engine, schedule.robot, RunStatus.MISSED,
                              f"Kjøringen {_fmt(when)} ble ikke startet: tjenesten var nede",
                              _by(job.id), when)

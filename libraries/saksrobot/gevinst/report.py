@@ -44,7 +44,7 @@ from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
 from saksrobot.gevinst.model import GevinstRow
 from saksrobot.gevinst.plan import GevinstPlan, saved_minutes_per_item
-from saksrobot.gevinst.summary import OSLO, UTC, Period
+from saksrobot.gevinst.summary import OSLO, Period, utc_of
 from saksrobot.settings import GevinstSettings, Rate
 
 SAMPLE_CAP = 10_000  # counted rows per process in the views above which the median comes from a sample
@@ -148,11 +148,6 @@ class Report:
 
 
 # --- dates -----------------------------------------------------------------------------------------
-
-def utc_of(day: date) -> datetime:
-    """Midnight at the start of ``day`` in Europe/Oslo, as the naive UTC the log stores."""
-    return datetime(day.year, day.month, day.day, tzinfo=OSLO).astimezone(UTC).replace(tzinfo=None)
-
 
 def _next_month(day: date) -> date:
     return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)

@@ -18,6 +18,11 @@ OSLO = ZoneInfo("Europe/Oslo")
 UTC = ZoneInfo("UTC")
 
 
+def utc_of(day: date) -> datetime:
+    """Midnight at the start of ``day`` in Europe/Oslo, as the naive UTC the database stores."""
+    return datetime(day.year, day.month, day.day, tzinfo=OSLO).astimezone(UTC).replace(tzinfo=None)
+
+
 @dataclass(frozen=True)
 class Period:
     """A half-open period [start, end) of local (Europe/Oslo) dates."""
@@ -27,9 +32,7 @@ class Period:
     end: date
 
     def utc_bounds(self) -> tuple[datetime, datetime]:
-        def utc(d: date) -> datetime:
-            return datetime(d.year, d.month, d.day, tzinfo=OSLO).astimezone(UTC).replace(tzinfo=None)
-        return utc(self.start), utc(self.end)
+        return utc_of(self.start), utc_of(self.end)
 
 
 def parse_period(text: str) -> Period:

@@ -149,8 +149,8 @@ class ControlRoom:
     def robots(self, request: Request, fra: str | None = None) -> Response:
         user = self.guard(request, EVERYONE)
         start = self._from(fra)
-        schedules = [(s, ScheduleSpec.of(s), self.service.next_run(s.id)) for s in self.service.store.all()]
-        plans = {s.id: upcoming(spec, self.service.calendar, start) for s, spec, _ in schedules}
+        schedules = [(s, ScheduleSpec.of(s)) for s in self.service.store.all()]
+        plans = {s.id: upcoming(spec, self.service.calendar, start) for s, spec in schedules}
         running = lock.running(self.engine)
         return self.page(request, "robots.html", user, robots=known_robots(self.settings), schedules=schedules,
                          plans=plans, start=start, fra=fra or "", running=running)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from saksrobot.gevinst import build_report, parse_period, plan_of, summarize
 from saksrobot.gevinst.html import report_fragment
+from saksrobot.gevinst.summary import utc_of
 from saksrobot.runner import Run
 from saksrobot.scheduler.triggers import TZ
 from saksrobot.settings import Settings
@@ -34,9 +35,7 @@ def oslo(moment: datetime | None) -> datetime | None:
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """The Oslo day as naive UTC bounds (the database's time)."""
-    start = datetime(day.year, day.month, day.day, tzinfo=TZ)
-    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=TZ)
-    return start.astimezone(UTC).replace(tzinfo=None), end.astimezone(UTC).replace(tzinfo=None)
+    return utc_of(day), utc_of(day + timedelta(days=1))
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import delete
+from sqlalchemy import create_engine, delete, make_url, text
 
 from saksrobot.database import make_engine
 from saksrobot.workitems import WorkItem, WorkItemStore
@@ -51,13 +54,28 @@ def measure(url: str, items: int, consumers: int) -> float:
     return total / elapsed
 
 
+@contextmanager
+def scratch_database(server: str) -> Iterator[str]:
+    """A database of the benchmark's own on the PostgreSQL server at ``server``, dropped after."""
+    name = f"saksrobot_bench_{os.getpid()}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=2000)
-    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
+                        help="a PostgreSQL server (any database on it): the benchmark makes and drops its own")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        targets = {"SQLite": f"sqlite:///{Path(tmp) / 'bench.db'}", "PostgreSQL": args.postgres}
+    with tempfile.TemporaryDirectory() as tmp, scratch_database(args.postgres) as postgres:
+        targets = {"SQLite": f"sqlite:///{Path(tmp) / 'bench.db'}", "PostgreSQL": postgres}
         for name, url in targets.items():
             for consumers in (1, 4):
                 rate = measure(url, args.items, consumers)

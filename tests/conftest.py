@@ -1,11 +1,11 @@
 """Fixtures shared by the test rooms."""
 
-import os
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from saksrobot.database import Base, make_engine
+from postgres import new_postgres_database
 from saksrobot.settings import load_settings
 from saksrobot.simulators import running_simulators
 
@@ -20,27 +20,30 @@ def sims(tmp_path_factory):
     with running_simulators(settings, port=0) as s:
         yield s
 
-POSTGRES_URL = os.environ.get("SAKSROBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+@pytest.fixture(scope="session")
+def _session_postgres() -> Iterator[str]:
+    with new_postgres_database() as url:
+        yield url
 
 
-def _postgres_reachable() -> bool:
-    try:
-        with create_engine(POSTGRES_URL).connect() as connection:
-            connection.execute(text("select 1"))
-        return True
-    except Exception:  # noqa: BLE001 - any failure means: no server here
-        return False
+@pytest.fixture
+def postgres_database() -> Iterator[str]:
+    """An empty PostgreSQL database for one test."""
+    with new_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
-    """The same tests on SQLite (a file) and on PostgreSQL (local server, tables made anew)."""
+    """The same tests on SQLite (a file) and on PostgreSQL (the session's own database, emptied
+    for each test; the code under test creates the schema as in production)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'saksrobot.db'}"
-    if not _postgres_reachable():
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}")
-    engine = make_engine(POSTGRES_URL)
-    Base.metadata.drop_all(engine)
-    Base.metadata.create_all(engine)
+    url = request.getfixturevalue("_session_postgres")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    return POSTGRES_URL
+    return url

@@ -27,6 +27,8 @@ report_app = typer.Typer()  # help: the docstring of report() below
 user_app = typer.Typer(help="Users of the control room (saksrobot serve).", no_args_is_help=True)
 schedule_app = typer.Typer(help="When robots run: list, add, edit, pause, resume, remove, next.", no_args_is_help=True)
 runs_app = typer.Typer(help="Runs of robots (as in the control room's Kjøringer).", no_args_is_help=True)
+db_app = typer.Typer(help="saksrobot's database: upgrade its schema, show its revision and the migrations.",
+                     no_args_is_help=True)
 app.add_typer(config_app, name="config")
 app.add_typer(queue_app, name="queue")
 app.add_typer(report_app, name="report")
@@ -35,6 +37,7 @@ app.add_typer(new_app, name="new")
 app.add_typer(user_app, name="user")
 app.add_typer(schedule_app, name="schedule")
 app.add_typer(runs_app, name="runs")
+app.add_typer(db_app, name="db")
 console = Console()
 
 
@@ -154,9 +157,11 @@ def new_robot(name: Annotated[str, typer.Argument(help="snake_case name, e.g. bu
 
 
 def _engine(settings: Settings):  # noqa: ANN202 - import kept lazy for a fast --help
+    """saksrobot's database, its schema checked (an outdated one stops the command, naming `db upgrade`)."""
     from saksrobot.database import make_engine
 
-    return make_engine(settings.sqlite_ready(settings.database.url))
+    with _errors_shown():
+        return make_engine(settings.sqlite_ready(settings.database.url))
 
 
 def _store(settings: Settings):  # noqa: ANN202 - import kept lazy for a fast --help
@@ -320,7 +325,8 @@ def serve(
 
     settings = _settings()
     install_log_mask(settings.logging.level)
-    serve_forever(settings, host, port)
+    with _errors_shown():
+        serve_forever(settings, host, port)
 
 
 @user_app.command("add")
@@ -524,6 +530,67 @@ def runs_list(
         table.add_row(f"{row.started:%d.%m.%Y %H:%M}", row.robot, row.status_text, row.counts or row.reason,
                       row.duration, row.started_by, row.log_html)
     console.print(table, soft_wrap=True)
+
+
+def _plain_engine(settings: Settings):  # noqa: ANN202 - an engine whose schema is not checked (nor created)
+    from saksrobot.database import engine_for
+
+    return engine_for(settings.sqlite_ready(settings.database.url))
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Upgrade the database to this release's schema, in one transaction, keeping every row; then
+    the schemas of the libraries that keep tables beside ours (APScheduler's job store). A database
+    of release 0.1.0 is recognised and recorded as the baseline. Back the database up first."""
+    from saksrobot.database.schema import upgrade
+
+    settings = _settings()
+    with _errors_shown():
+        result = upgrade(_plain_engine(settings))
+    before = result.before.revision or {"empty": "empty database", "legacy": "0.1.0 (before migrations)"}.get(
+        result.before.status, "")
+    if result.before.revision == result.after.revision:
+        console.print(f"Schema revision {result.after.revision}: up to date")
+    else:
+        console.print(f"Schema upgraded: {before} -> {result.after.revision}")
+    for step in result.steps:
+        console.print(step)
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's schema revision and whether this release can use it (exit 1 if not)."""
+    from saksrobot.database.schema import state
+
+    settings = _settings()
+    found = state(_plain_engine(settings))
+    console.print(f"Database: {settings.redacted()['database']['url']}", soft_wrap=True)
+    console.print(f"Revision: {found.revision or '-'} ({found.status.value}); this release: {found.head}")
+    problem = found.problem()
+    if problem:
+        console.print(f"[yellow]{problem}[/yellow]")
+        raise typer.Exit(1)
+
+
+@db_app.command("history")
+def db_history() -> None:
+    """List the migrations, oldest first."""
+    from saksrobot.database.schema import history
+
+    table = Table("Revisjon", "Endring")
+    for revision, message in history():
+        table.add_row(revision, message.splitlines()[0])
+    console.print(table)
+
+
+@db_app.command("revision")
+def db_revision(message: Annotated[str, typer.Argument(help="What the change does, e.g. 'run heartbeats'")]) -> None:
+    """For saksrobot's developers: write the next migration from how the models differ from the
+    newest revision. Read it, complete it (data changes), and add its upgrade test."""
+    from saksrobot.database.schema import new_revision
+
+    console.print(f"Wrote {new_revision(message)}", soft_wrap=True)
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m saksrobot`

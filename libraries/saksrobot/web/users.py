@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,7 +20,13 @@ from saksrobot.workitems.store import utcnow
 
 MIN_PASSWORD = 12
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
-_DUMMY = _hasher.hash("no user has this password")
+
+
+@cache
+def _dummy() -> str:
+    """A hash to verify against when the user does not exist (the same time either way); made on
+    first use, not at import."""
+    return _hasher.hash("no user has this password")
 
 
 class Role(StrEnum):
@@ -94,7 +101,7 @@ class UserStore:
         with Session(self.engine, expire_on_commit=False) as s:
             user = s.scalar(select(User).where(User.username == username.strip().lower()))
             try:
-                _hasher.verify(user.password_hash if user else _DUMMY, password)
+                _hasher.verify(user.password_hash if user else _dummy(), password)
             except (VerificationError, InvalidHashError):
                 return None
             if user is None or not user.active:

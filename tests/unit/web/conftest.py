@@ -21,7 +21,8 @@ def fast_hashing(monkeypatch):
     in test_users checks the production parameters)."""
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     monkeypatch.setattr(users_module, "_hasher", cheap)
-    monkeypatch.setattr(users_module, "_DUMMY", cheap.hash("no user has this password"))
+    dummy = cheap.hash("no user has this password")
+    monkeypatch.setattr(users_module, "_dummy", lambda: dummy)
     return cheap
 
 

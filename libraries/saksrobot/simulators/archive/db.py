@@ -148,6 +148,9 @@ class File(Base):
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for the simulator's own tables (same SQLite set-up as saksrobot's database)."""
-    return database.make_engine(url, base=Base)
+    """An engine for the simulator's own tables (same SQLite set-up as saksrobot's database), created
+    when missing: a simulator's database is seed data, remade at will, so it has no migrations."""
+    engine = database.engine_for(url)
+    Base.metadata.create_all(engine)
+    return engine
 

@@ -28,7 +28,7 @@ from saksrobot.simulators import running_simulators
 
 def new_case(n: int, kind: str) -> NewCase:
     return NewCase(title=f"Benchmark {kind} {n}", case_type="Sak", responsible_unit="Byarkivet",
-                   external_id=ExternalId(id=f"bench-{kind}-{n}"))
+                   external_id=ExternalId.of("benchmark", f"{kind}-{n}"))
 
 
 def bare_playwright(pw, base_url: str, password: str, settings):

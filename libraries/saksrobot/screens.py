@@ -27,11 +27,11 @@ from saksrobot.settings import BrowserSettings, SystemSettings
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# Selects the option with this value (or, case-insensitively, this text) and fires the events a
+# Selects the option with this value or (case-insensitively) this text, and fires the events a
 # person's choice fires; answers whether such an option exists. One round trip to the browser.
 _SELECT_OPTION = """(select, [value, text]) => {
-  const option = [...select.options].find(o => value !== null ? o.value === value
-      : o.text.trim().toLowerCase() === text.toLowerCase());
+  const option = [...select.options].find(o => (value !== null && o.value === value)
+      || (text !== null && o.text.trim().toLowerCase() === text.toLowerCase()));
   if (!option) return false;
   select.value = option.value;
   select.dispatchEvent(new Event("input", {bubbles: true}));
@@ -91,12 +91,13 @@ class Screen:
 
     def select(self, label: str, *, value: str | None = None, text: str | None = None,
                unknown: str = "Ukjent verdi") -> None:
-        """Choose an option by value or by visible text; an unknown one is a business error."""
+        """Choose the option with this value or this visible text (either may be given, or both);
+        an unknown one is a business error."""
         if value is None and text is None:
             return
         chosen = self.field(label).evaluate(_SELECT_OPTION, [value, text])
         if not chosen:
-            raise BusinessError(f"{unknown} «{value if value is not None else text}»", code="unknown_code")
+            raise BusinessError(f"{unknown} «{text if text is not None else value}»", code="unknown_code")
 
     def submit(self, button: str) -> Response | None:
         """Click ``button`` and wait for the page the form post leads to (after redirects);

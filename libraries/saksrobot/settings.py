@@ -76,6 +76,13 @@ class ArchiveSettings(SystemSettings):
     """How robots reach the archive system (Public 360 style)."""
 
     base_url: str = "http://127.0.0.1:8360"
+    client_id: str = "saksrobot"  # the SIF `clientid` header: the integration the api key belongs to
+    unit_category: str = "recno:1"  # the contact category of the municipality's own units (GetEnterprises)
+    # the additional field on documents that holds a journal post's key (docs/adr/0007): a site creates it
+    document_key_field: str = "CF_SaksrobotId"
+    document_key_label: str = "Saksrobot-ID"  # its label in the archive's web pages (the ui back-end)
+    # also look cases up by the external id form of releases before 0.2 (Type "saksrobot", Id "<robot>:<key>")
+    read_legacy_external_ids: bool = True
 
 
 class SchoolAdminSettings(SystemSettings):
@@ -116,6 +123,7 @@ class SimulatorSettings(_Section):
     schooladmin_port: int = Field(8361, ge=1, le=65535)
     schooladmin_database_url: str = "sqlite:///var/schooladmin-sim.db"
     api_key: SecretStr | None = None  # None: a random key is made at start
+    client_id: str = "saksrobot"  # the archive's SIF `clientid` the api key belongs to
     password: SecretStr | None = None  # password of every simulator user; None: random
     faults: FaultSettings = FaultSettings()
 

@@ -1,17 +1,22 @@
-"""Crash safety: a robot killed with SIGKILL after the archive created a case, but before the work
-item was marked done. The next run creates no second case, finishes every item, and the gevinst
-log counts every item once. Robots run as real subprocesses against the running simulator."""
+"""Crash safety: a robot killed with SIGKILL after the archive created a case (filed a journal post),
+before anything else was recorded. The next run, even with the work-item database lost, creates no
+second case and files no second journal post, through either back-end; it finishes every item, and
+the gevinst log counts every item once. Robots run as real subprocesses against the simulator; the
+archive's real contract has no external id for documents (ADR 0007)."""
 
+import functools
 from collections import Counter
 from datetime import timedelta
 
+import httpx
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from saksrobot.archive import CaseQuery, open_archive
+from saksrobot.archive import CaseQuery, ExternalId, open_archive
 from saksrobot.database import make_engine
 from saksrobot.demo import robot_environment
+from saksrobot.demo.invoice_inbox import write_inbox
 from saksrobot.demo.sample import sample_rows, write_sample_sheet
 from saksrobot.gevinst import GevinstRow
 from saksrobot.runner import RunStatus, run_robot
@@ -23,14 +28,13 @@ HERE = __import__("pathlib").Path(__file__).parent
 VALID = 24  # of the 30 sample rows
 
 
-@pytest.fixture
-def world(tmp_path, sims):
-    import httpx
+@pytest.fixture(params=["api", "ui"])
+def world(request, tmp_path, sims):
     httpx.post(f"{sims.archive_url}/_sim/reset", headers={"Authorization": f"authkey {sims.api_key}"})
     database = f"sqlite:///{tmp_path / 'saksrobot.db'}"
     settings = load_settings(logs_dir=tmp_path / "logs", database={"url": database})
     sheet = write_sample_sheet(tmp_path / "requests.xlsx", DEMO_PERSONS, DEMO_ENTERPRISES)
-    env = robot_environment(settings, sims, database_url=database)
+    env = robot_environment(settings, sims, database_url=database, archive_backend=request.param)
 
     def run(robot: str):
         return run_robot(settings, robot, variables={"REQUESTS": str(sheet)}, env=env, timeout=300)
@@ -43,7 +47,7 @@ def world(tmp_path, sims):
 def cases_per_request(archive) -> Counter:
     counts = Counter()
     for row in sample_rows(DEMO_PERSONS, DEMO_ENTERPRISES):
-        counts[len(archive.find_cases(CaseQuery(external_id=row["Id"])))] += 1
+        counts[len(archive.find_cases(CaseQuery(external_id=ExternalId.of("archive_cases", row["Id"]))))] += 1
     return counts
 
 
@@ -59,7 +63,7 @@ def test_killed_after_the_archive_answered_then_rerun(world):
     before = items(engine)
     assert Counter(i.state for i in before.values()) == {State.PENDING: 25, State.DONE: 4, State.IN_PROGRESS: 1}
     (victim,) = [k for k, i in before.items() if i.state == State.IN_PROGRESS]
-    assert len(archive.find_cases(CaseQuery(external_id=victim))) == 1  # the archive has its case
+    assert len(archive.find_cases(CaseQuery(external_id=ExternalId.of("archive_cases", victim)))) == 1  # made
 
     again = run("archive_cases")
     assert again.status is RunStatus.SUCCEEDED
@@ -72,6 +76,7 @@ def test_killed_after_the_archive_answered_then_rerun(world):
     assert len(counted) == VALID and set(counted.values()) == {1}
 
 
+@pytest.mark.parametrize("world", ["api"], indirect=True)
 def test_a_consumer_on_another_machine_died_its_lease_expires_and_the_item_is_done_once(world):
     run, engine, archive = world
     assert run(str(HERE / "robots" / "crash_after_create.robot")).status is RunStatus.KILLED
@@ -88,3 +93,50 @@ def test_a_consumer_on_another_machine_died_its_lease_expires_and_the_item_is_do
     assert run("archive_cases").status is RunStatus.SUCCEEDED
     assert items(engine)[victim].state == State.DONE and items(engine)[victim].attempts == 2
     assert cases_per_request(archive) == {1: VALID, 0: 6}
+
+
+@pytest.mark.parametrize("backend", ["api", "ui"])
+def test_killed_after_the_archive_filed_a_journal_post_then_rerun_with_the_work_items_lost(
+        backend, tmp_path, sims):
+    httpx.post(f"{sims.archive_url}/_sim/reset", headers={"Authorization": f"authkey {sims.api_key}"})
+    folder = tmp_path / "invoices"
+    expected = write_inbox(folder / "inbox", invoices=6, hostile=False)
+    filed = sorted(name for name, want in expected.items() if want.outcome == "filed")
+
+    def run(robot: str, database: str):
+        settings = load_settings(logs_dir=tmp_path / "logs", database={"url": database},
+                                 invoices={"folder": str(folder), "settle_seconds": 0})
+        env = robot_environment(settings, sims, database_url=database, archive_backend=backend)
+        env |= {"SAKSROBOT_INVOICES__FOLDER": str(folder), "SAKSROBOT_INVOICES__SETTLE_SECONDS": "0"}
+        return run_robot(settings, robot, env=env, timeout=300)
+
+    crashed = run(str(HERE / "robots" / "crash_after_filing.robot"), f"sqlite:///{tmp_path / 'first.db'}")
+    assert crashed.status is RunStatus.KILLED
+    keys = journal_post_keys(sims)
+    moved = {p.name for p in (folder / "processed").iterdir()}
+    assert len(keys) == 3 and len(moved) == 2  # the third was filed, then the robot died: still in the inbox
+    with Session(make_engine(f"sqlite:///{tmp_path / 'first.db'}")) as s:
+        (victim,) = [i.key for i in s.scalars(select(WorkItem)) if i.state == State.IN_PROGRESS]
+
+    again = run("invoices", f"sqlite:///{tmp_path / 'lost.db'}")  # a new, empty work-item database
+    assert again.status is RunStatus.SUCCEEDED
+    keys = journal_post_keys(sims)
+    assert set(keys.values()) == {1} and len(keys) == len(filed)  # every invoice filed, none twice
+    assert set(filed) <= {p.name for p in (folder / "processed").iterdir()}
+    with Session(make_engine(f"sqlite:///{tmp_path / 'lost.db'}")) as s:
+        done = {i.key: i for i in s.scalars(select(WorkItem)) if i.state == State.DONE}
+    assert done[victim].result["created"] is False  # the post the killed run filed was found, not filed again
+
+
+def journal_post_keys(sims) -> Counter:
+    """How many journal posts each key (the robot's additional field) has, over the invoice cases."""
+    call = functools.partial(httpx.post, headers=sims.archive_headers)
+    base = f"{sims.archive_url}/Biz/v2/api/call/SI.Data.RPC/SI.Data.RPC"
+    cases = call(f"{base}/CaseService/GetCases", json={"parameter": {"CaseType": "Faktura",
+                                                                     "MaxReturnedCases": 100}}).json()["Cases"]
+    keys = Counter()
+    for case in cases:
+        documents = call(f"{base}/DocumentService/GetDocuments", json={"parameter": {
+            "CaseNumber": case["CaseNumber"], "IncludeCustomFields": True}}).json()["Documents"]
+        keys.update(f["Value"] for d in documents for f in d["CustomFields"] or [] if f["Name"] == "CF_SaksrobotId")
+    return keys

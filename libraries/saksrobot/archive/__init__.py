@@ -16,6 +16,9 @@ from saksrobot.archive.models import (
     NewJournalPost,
     Party,
     PrivatePerson,
+    UnregisteredParty,
+    category_code,
+    noark_category,
 )
 
 __all__ = [
@@ -34,5 +37,8 @@ __all__ = [
     "NewJournalPost",
     "Party",
     "PrivatePerson",
+    "UnregisteredParty",
+    "category_code",
+    "noark_category",
     "open_archive",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from types import TracebackType
 
 from saksrobot.archive.models import (
@@ -10,6 +11,7 @@ from saksrobot.archive.models import (
     CaseQuery,
     CaseResult,
     Enterprise,
+    ExternalId,
     JournalPostResult,
     NewCase,
     NewJournalPost,
@@ -22,15 +24,16 @@ from saksrobot.settings import Backend, Settings
 class Archive(ABC):
     """A connection to the archive system. Both back-ends give the same results.
 
-    ``create_case`` and ``create_journal_post`` are idempotent on ``external_id``: when a case (a
-    journal post in the same case) with that external id exists, it is returned (``created=False``)
-    instead of a second one being made.
+    ``create_case`` and ``create_journal_post`` are idempotent on ``external_id``: when a case with
+    that external id (a journal post in the same case with that key) exists, it is returned
+    (``created=False``) instead of a second one being made.
     Errors are :class:`~saksrobot.errors.BusinessError` (the archive refused the data) or
     :class:`~saksrobot.errors.ApplicationError` (the archive is unreachable, failing or changed).
     """
 
     def __init__(self, settings: Settings) -> None:
         self._retry = Retry(settings.archive.retries, settings.archive.retry_backoff_seconds)
+        self._read_legacy = settings.archive.read_legacy_external_ids
 
     # -- what a back-end implements: one call to the archive each, no retries ------------------
     @abstractmethod
@@ -43,9 +46,9 @@ class Archive(ABC):
     def _create_journal_post(self, post: NewJournalPost) -> str: ...
 
     @abstractmethod
-    def _find_journal_post(self, external_id: str, case_number: str | None) -> str | None:
-        """The document number of the journal post with this external id (in the case, when
-        given), or ``None``."""
+    def _find_journal_post(self, key: ExternalId, case_number: str) -> str | None:
+        """The document number of the journal post in the case that carries ``key`` in its key
+        field, or ``None``."""
 
     @abstractmethod
     def _synchronize_person(self, person: PrivatePerson) -> None: ...
@@ -88,22 +91,35 @@ class Archive(ABC):
         """Create the enterprise in the contact register, or update the one with the same orgnr."""
         self._retry(self._synchronize_enterprise, enterprise)
 
-    def find_journal_post(self, external_id: str, case_number: str | None = None) -> str | None:
-        """The document number of the journal post with this external id, or ``None``."""
-        return self._retry(self._find_journal_post, external_id, case_number)
+    def find_case(self, external_id: ExternalId) -> CaseResult | None:
+        """The case made with this external id (also in its form before 0.2, for the robots that
+        wrote it), or ``None``."""
+        return self._retry(self._existing_case, self._find_cases, external_id)
+
+    def find_journal_post(self, key: ExternalId, case_number: str) -> str | None:
+        """The document number of the journal post in the case filed with this key, or ``None``."""
+        return self._retry(self._find_journal_post, key, case_number)
 
     def _find_or_create_journal_post(self, post: NewJournalPost) -> JournalPostResult:
         if post.external_id is not None:
-            found = self._find_journal_post(post.external_id.id, post.case_number)
+            found = self._find_journal_post(post.external_id, post.case_number)
             if found:
                 return JournalPostResult(document_number=found, created=False)
         return JournalPostResult(document_number=self._create_journal_post(post), created=True)
 
-    def _find_or_create_case(self, case: NewCase) -> CaseResult:
-        if case.external_id is not None:
-            for found in self._find_cases(CaseQuery(external_id=case.external_id.id)):
-                if found.external_id == case.external_id.id:
+    def _existing_case(self, find: Callable[[CaseQuery], list[Case]], external_id: ExternalId) -> CaseResult | None:
+        """The case made with this external id (or its form before 0.2, when read), or ``None``."""
+        for wanted in (external_id, external_id.legacy if self._read_legacy else None):
+            if wanted is None:
+                continue
+            for found in find(CaseQuery(external_id=wanted, max_results=1)):
+                if found.external_id == wanted:
                     return CaseResult(case_number=found.case_number, recno=found.recno, created=False)
+        return None
+
+    def _find_or_create_case(self, case: NewCase) -> CaseResult:
+        if case.external_id is not None and (found := self._existing_case(self._find_cases, case.external_id)):
+            return found
         return self._create_case(case)
 
     def __enter__(self) -> Archive:

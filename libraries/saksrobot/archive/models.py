@@ -26,21 +26,60 @@ class ArchiveCode(_Model):
 
 
 class Party(_Model):
-    """A case party or a journal post's sender/recipient, by fnr, orgnr or ``recno:<n>``."""
+    """A case party or a journal post's sender/recipient, by fnr, orgnr or ``recno:<n>``.
+    ``unofficial`` is ``None`` when read back: the archive does not answer it."""
 
     reference: str
     role: str = "Sakspart"
-    unofficial: bool = True
+    unofficial: bool | None = True
 
     def __repr__(self) -> str:
         return f"Party({self.role}, {'***' if len(self.reference) == 11 else self.reference})"
 
 
+class UnregisteredParty(_Model):
+    """A party without fødselsnummer or orgnr in the contact register (a member of the public
+    who wrote by e-mail): recorded by name and e-mail address."""
+
+    name: str = Field(min_length=1, max_length=200)
+    email: str | None = Field(None, max_length=200)
+    role: str = "Sakspart"
+    unofficial: bool = True
+
+    def __repr__(self) -> str:  # a name is personal data
+        return f"UnregisteredParty({self.role}, ***)"
+
+
+PREFIX = "saksrobot:"  # an external id's type: saksrobot:<process>
+LEGACY_TYPE = "saksrobot"  # the type before 0.2, with the process in the id
+LEGACY_PROCESSES = frozenset({"school_cases", "ppt_referrals", "invoices"})  # the robots that wrote it
+
+
 class ExternalId(_Model):
-    """The business key of the request that made a case; robots look it up before creating."""
+    """The business key that made a case or a journal post; robots look it up before creating.
+    ``type`` names the robot (``saksrobot:<process>``, ADR 0002), so two robots' keys never meet."""
 
     id: str
-    type: str = "saksrobot"
+    type: str
+
+    @classmethod
+    def of(cls, process: str, key: str) -> ExternalId:
+        return cls(id=key, type=f"{PREFIX}{process}")
+
+    @property
+    def legacy(self) -> ExternalId | None:
+        """The form releases before 0.2 wrote (Type ``saksrobot``, Id ``<process>:<key>``; only the
+        robots that did, so others look up once), read so that their cases are still found."""
+        process = self.type.removeprefix(PREFIX)
+        if not self.type.startswith(PREFIX) or process not in LEGACY_PROCESSES:
+            return None
+        return ExternalId(id=f"{process}:{self.id}", type=LEGACY_TYPE)
+
+    @property
+    def value(self) -> str:
+        """One string for a journal post's key field (documents have no external id of their own)."""
+        return f"{self.type}/{self.id}"
+
 
 
 class NewCase(_Model):
@@ -56,8 +95,9 @@ class NewCase(_Model):
     paragraph: str | None = None
     access_group: str | None = None
     parties: tuple[Party, ...] = ()
+    unregistered_parties: tuple[UnregisteredParty, ...] = ()
     external_id: ExternalId | None = None
-    status: str = "B"
+    status: str = "B"  # Noark 5 saksstatus: B under behandling
 
 
 class Case(_Model):
@@ -74,9 +114,10 @@ class Case(_Model):
     paragraph: str | None = None
     access_group: str | None = None
     responsible_unit: str | None = None
-    external_id: str | None = None
+    external_id: ExternalId | None = None
     archive_codes: tuple[ArchiveCode, ...] = ()
     parties: tuple[Party, ...] = ()
+    unregistered_parties: tuple[str, ...] = ()  # names
     created: str | None = None
 
 
@@ -89,9 +130,36 @@ class CaseResult(_Model):
 
 
 class Category(StrEnum):
+    """Document categories (Noark 5 journalposttype) as archive staff write them. A journal post
+    takes these, the archive's own descriptions or its codes (see :func:`category_code`)."""
+
     INCOMING = "Dokument inn"
     OUTGOING = "Dokument ut"
     NOTE = "Internt notat"
+
+
+# staff words -> Noark 5 journalposttype (I inngående, U utgående, N/X organinternt, S saksframlegg)
+_NOARK_CATEGORY = {"dokument inn": "I", "inngående": "I", "inngående dokument": "I", "inn": "I",
+                   "dokument ut": "U", "utgående": "U", "utgående dokument": "U", "ut": "U",
+                   "notat": "N", "internt notat": "N", "internt notat med oppfølging": "N",
+                   "internt notat uten oppfølging": "X", "saksframlegg": "S"}
+
+
+def noark_category(value: str) -> str:
+    """The Noark 5 code a staff word stands for ("Dokument inn" → I), else the value as given."""
+    return _NOARK_CATEGORY.get(value.strip().casefold(), value)
+
+
+def category_code(value: str, rows: list[tuple[str, str]]) -> str | None:
+    """The archive's code for a category written as staff write it: ``rows`` are the archive's
+    (code, description) pairs. A code or description matches as it is (any letter case); a staff
+    word matches the Noark 5 code it stands for. ``None`` when nothing matches."""
+    wanted = value.strip().casefold()
+    for code, description in rows:
+        if wanted in (code.casefold(), description.casefold()):
+            return code
+    noark = noark_category(value)
+    return next((code for code, _ in rows if code == noark), None)
 
 
 class FileAttachment(_Model):
@@ -104,11 +172,13 @@ class FileAttachment(_Model):
 
 
 class NewJournalPost(_Model):
-    """A journal post (journalpost) to file in an existing case."""
+    """A journal post (journalpost) to file in an existing case. ``external_id`` is its key: the
+    archive has no external id for documents, so it is kept in the additional field
+    ``archive.document_key_field`` and looked up there before filing (ADR 0007)."""
 
     case_number: str
     title: str = Field(min_length=1)
-    category: Category = Category.INCOMING
+    category: str = Category.INCOMING  # a Category, the archive's description or its code
     unofficial_title: str | None = None
     document_date: date | None = None
     access_code: str = "U"
@@ -116,11 +186,12 @@ class NewJournalPost(_Model):
     access_group: str | None = None
     archive: str | None = None
     contacts: tuple[Party, ...] = ()
+    unregistered_contacts: tuple[UnregisteredParty, ...] = ()  # a sender/recipient without fnr or orgnr
     files: tuple[FileAttachment, ...] = ()
     external_id: ExternalId | None = None
     responsible_unit: str | None = None  # the unit that handles it (e.g. where an invoice is routed)
     responsible_person: str | None = None  # e-mail of the saksbehandler / attestant
-    linked_documents: tuple[str, ...] = ()  # document numbers this post relates to (a credit note's invoice)
+    referring_documents: tuple[str, ...] = ()  # document numbers this post refers to (a credit note's invoice)
 
 
 class JournalPostResult(_Model):
@@ -155,7 +226,7 @@ class CaseQuery(_Model):
     """Search filters; unset fields do not filter. ``title`` takes ``%`` wildcards."""
 
     case_number: str | None = None
-    external_id: str | None = None
+    external_id: ExternalId | None = None
     contact_reference: str | None = None
     archive_code: str | None = None
     title: str | None = None

@@ -33,6 +33,7 @@ def robot_environment(settings: Settings, sims: RunningSimulators, *, database_u
         "SAKSROBOT_DATABASE__URL": database_url,
         "SAKSROBOT_ARCHIVE__BASE_URL": sims.archive_url,
         "SAKSROBOT_ARCHIVE__API_KEY": sims.api_key,
+        "SAKSROBOT_ARCHIVE__CLIENT_ID": sims.client_id,
         "SAKSROBOT_ARCHIVE__PASSWORD": sims.password,
         "SAKSROBOT_ARCHIVE__BACKEND": archive_backend,
         "SAKSROBOT_SCHOOLADMIN__BASE_URL": sims.schooladmin_url,

@@ -25,7 +25,7 @@ COLUMNS = {
     "Parter": "parties",
 }
 _LABELS = {field: column for column, field in COLUMNS.items()}
-EXTERNAL_ID_TYPE = "saksrobot:archive_cases"
+PROCESS = "archive_cases"
 DEFAULT_CLASS = "FAGKLASSE PRINSIPP"
 
 
@@ -113,7 +113,7 @@ class CaseRequest(BaseModel):
             sub_archive=self.sub_archive, responsible_unit=self.responsible_unit,
             archive_codes=tuple(self._codes(self.classification)), access_code=self.access_code,
             paragraph=self.paragraph, access_group=self.access_group, parties=parties,
-            external_id=ExternalId(id=self.request_id, type=EXTERNAL_ID_TYPE),
+            external_id=ExternalId.of(PROCESS, self.request_id),
         )
 
 

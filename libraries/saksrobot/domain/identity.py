@@ -3,13 +3,17 @@ organisasjonsnummer and KID. Pure functions; no I/O.
 
 Fødselsnummer rules (Skatteetaten): DDMMYY + three individual digits + two check digits.
 K1 uses weights 3,7,6,1,8,9,4,5,2; K2 uses 5,4,3,2,7,6,5,4,3,2. Until 2032 the weighted sum
-including K1 must be divisible by 11; from 2032 it may leave the remainder 0, 1, 2 or 3.
+including K1 must be divisible by 11; from 2032 it may leave the remainder 0, 1, 2 or 3. Under the
+2032 rules the individual number no longer tells the century (nor the gender): the birth date must
+then exist in a century a living person can be born in, and the full date comes from
+Folkeregisteret; the date here is the latest such date that is not in the future.
 D-numbers add 40 to the day, H-numbers (NAV/health synthetic) add 40 to the month, and
 Skatteetaten's Tenor test numbers add 80 to the month.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -95,14 +99,25 @@ def parse_fnr(value: str, *, allow_synthetic: bool = True, allow_h_number: bool 
         if not allow_h_number:
             raise InvalidIdentityNumber("Ugyldig fødselsnummer: H-nummer er ikke tillatt")
         month, kind = month - 40, IdKind.HNR
-    century = _century(year2, d[6] * 100 + d[7] * 10 + d[8])
-    try:
-        if century is None:
-            raise ValueError
-        born = date(century + year2, month, day)
-    except ValueError:
-        raise InvalidIdentityNumber("Ugyldig fødselsnummer: datoen finnes ikke") from None
-    return PersonalId("".join(map(str, d)), kind, born, 1964 if r1 % 11 == 0 else 2032)
+    born, rule = _birth_date(day, month, year2, d[6] * 100 + d[7] * 10 + d[8], r1 % 11 == 0)
+    if born is None:
+        raise InvalidIdentityNumber("Ugyldig fødselsnummer: datoen finnes ikke")
+    return PersonalId("".join(map(str, d)), kind, born, rule)
+
+
+def _birth_date(day: int, month: int, year2: int, individual: int, k1_1964: bool) -> tuple[date | None, int]:
+    """The birth date and the rule the number follows: 1964 when its check digits and its individual
+    number's century allow it, else 2032 (any century in which the date exists and has passed)."""
+    century = _century(year2, individual)
+    if k1_1964 and century is not None:
+        with contextlib.suppress(ValueError):
+            return date(century + year2, month, day), 1964
+    today = date.today()
+    for century in (2000, 1900):
+        with contextlib.suppress(ValueError):
+            if (born := date(century + year2, month, day)) <= today:
+                return born, 2032
+    return None, 2032
 
 
 def is_valid_fnr(value: str, **options: bool) -> bool:

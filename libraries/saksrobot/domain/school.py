@@ -36,7 +36,7 @@ def folder_case_type(kind: ChildKind) -> str:
     return FOLDERS[kind][1]
 
 
-def folder_case(child: Child, external_id: str) -> NewCase:
+def folder_case(child: Child, external_id: ExternalId) -> NewCase:
     """The elevmappe / barnemappe of a child: FNR + B31 classes, screened by § 13, the school's
     (kindergarten's) access group, the child as an unofficial party."""
     title, case_type, sub_archive = FOLDERS[child.kind]
@@ -46,17 +46,17 @@ def folder_case(child: Child, external_id: str) -> NewCase:
         archive_codes=(ArchiveCode(archive_type="FNR", code=child.fnr, sort=1, is_manual_text=True),
                        ArchiveCode(archive_type="FAGKLASSE PRINSIPP", code="B31", sort=2)),
         parties=(Party(reference=child.fnr, role="Sakspart", unofficial=True),),
-        external_id=ExternalId(id=external_id))
+        external_id=external_id)
 
 
-def ppt_case(child: ReferredChild, responsible_unit: str, access_group: str, external_id: str) -> NewCase:
+def ppt_case(child: ReferredChild, responsible_unit: str, access_group: str, external_id: ExternalId) -> NewCase:
     """A child's PPT case: classified by fnr, public title without the name, screened by § 13."""
     return NewCase(
         title="PPT-sak", unofficial_title=f"PPT-sak - {child.full_name}", case_type="PPT", sub_archive="PPT",
         responsible_unit=responsible_unit, access_code="13", paragraph=P13, access_group=access_group,
         archive_codes=(ArchiveCode(archive_type="FNR", code=child.fnr, sort=1, is_manual_text=True),),
         parties=(Party(reference=child.fnr, role="Sakspart", unofficial=True),),
-        external_id=ExternalId(id=external_id))
+        external_id=external_id)
 
 
 def age_on(born: date, day: date) -> int:
@@ -132,4 +132,4 @@ def referral_post(referral: Referral, case_number: str, access_group: str,
         unofficial_title=f"Henvisning til PPT - {referral.child.full_name} ({referral.referral_type})",
         document_date=referral.received.date(), access_code="13", paragraph=P13, access_group=access_group,
         archive="Saksdokument", contacts=(referral_sender(referral),), files=files,
-        external_id=ExternalId(id=f"ppt_referrals:{referral.id}"))
+        external_id=ExternalId.of("ppt_referrals", referral.id))

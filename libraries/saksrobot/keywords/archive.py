@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from robot.api import logger
 from robot.api.deco import keyword, library
+from robot.libraries.BuiltIn import BuiltIn
 
 from saksrobot.archive import (
     Archive,
@@ -19,6 +21,8 @@ from saksrobot.archive import (
     NewCase,
     NewJournalPost,
     Party,
+    UnregisteredParty,
+    noark_category,
     open_archive,
 )
 from saksrobot.errors import ApplicationError
@@ -48,10 +52,20 @@ class ArchiveLibrary:
     | `Close Archive`   |
     """
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, process: str | None = None) -> None:
         self._settings = settings or load_settings()
         install_log_mask(self._settings.logging.level)
         self._archive: Archive | None = None
+        self._process = process
+
+    def _external_id(self, key: str | None) -> ExternalId | None:
+        """``key`` as this robot's external id: its type names the robot (``saksrobot:<robot>``; the
+        robot is the ``process`` import argument, else the run's top-level suite, which
+        ``saksrobot run`` names after the robot file)."""
+        if not key:
+            return None
+        process = self._process or str(BuiltIn().get_variable_value("${SUITE NAME}")).split(".")[0]
+        return ExternalId.of(process.strip().lower().replace(" ", "_"), key)
 
     @property
     def archive(self) -> Archive:
@@ -92,13 +106,16 @@ class ArchiveLibrary:
                     unofficial_title: str | None = None, sub_archive: str | None = None,
                     archive_codes: dict[str, str] | None = None, access_code: str = "U",
                     paragraph: str | None = None, access_group: str | None = None,
-                    parties: list[str] | None = None, external_id: str | None = None) -> str:
+                    parties: list[str] | None = None, external_id: str | None = None,
+                    unregistered_parties: list[dict[str, Any]] | None = None) -> str:
         """Creates a case and returns its case number (``YY/NNNNN``).
 
         ``archive_codes`` maps ordningsprinsipp to value, in order (``FNR`` values are
         fødselsnumre). ``parties`` are fødselsnumre (recorded as screened parties) or
-        organisasjonsnumre. With ``external_id``, an existing case with that id is returned
-        instead of creating a second one: re-running a robot never makes duplicates.
+        organisasjonsnumre. ``unregistered_parties`` are parties without either, such as a member
+        of the public who wrote by e-mail: a list of ``{"name": ..., "email": ...}`` (screened).
+        With ``external_id``, an existing case with that id is returned instead of creating a
+        second one: re-running a robot never makes duplicates.
 
         Example:
         | ${case}= | `Create Case` | title=Elevmappe | case_type=Elev | responsible_unit=Nordby skole |
@@ -112,7 +129,9 @@ class ArchiveLibrary:
             archive_codes=tuple(ArchiveCode(archive_type=k, code=v, sort=i, is_manual_text=k == "FNR")
                                 for i, (k, v) in enumerate((archive_codes or {}).items(), start=1)),
             parties=tuple(Party(reference=p, unofficial=len(p) == 11) for p in parties or ()),
-            external_id=ExternalId(id=external_id) if external_id else None,
+            unregistered_parties=tuple(UnregisteredParty(name=p.get("name", ""), email=p.get("email"))
+                                       for p in unregistered_parties or ()),
+            external_id=self._external_id(external_id),
         )
         result = self.archive.create_case(case)
         logger.info(f"Case {result.case_number} {'created' if result.created else 'already existed'}")
@@ -128,7 +147,7 @@ class ArchiveLibrary:
         | @{cases}= | `Find Cases` | title=Byggesak% | case_type=Sak |
         """
         cases = self.archive.find_cases(CaseQuery(
-            title=title, case_type=case_type, external_id=external_id, case_number=case_number,
+            title=title, case_type=case_type, external_id=self._external_id(external_id), case_number=case_number,
             contact_reference=party, max_results=max_results))
         logger.info(f"Found {len(cases)} case(s): {', '.join(c.case_number for c in cases)}")
         return cases
@@ -145,26 +164,36 @@ class ArchiveLibrary:
         return cases[0] if cases else None
 
     @keyword
-    def create_journal_post(self, case_number: str, title: str, category: Category = Category.INCOMING,
+    def create_journal_post(self, case_number: str, title: str, category: str = Category.INCOMING,
                             unofficial_title: str | None = None, document_date: date | None = None,
                             access_code: str = "U", paragraph: str | None = None,
-                            sender: str | None = None, files: list[Path] | None = None) -> str:
+                            sender: str | None = None, files: list[Path] | None = None,
+                            external_id: str | None = None, sender_name: str | None = None,
+                            sender_email: str | None = None) -> str:
         """Files a journal post in the case and returns its document number (``YY/NNNNN-N``).
 
-        ``sender`` is the sender of an incoming or the recipient of an outgoing post
-        (organisasjonsnummer or fødselsnummer). ``files`` are attached as they are.
+        ``category`` as staff write it (``Dokument inn``, ``Dokument ut``, ``Notat``), or the
+        archive's own description or code. ``sender`` is the sender of an incoming or the
+        recipient of an outgoing post (organisasjonsnummer or fødselsnummer); one without either
+        is given as ``sender_name`` (and ``sender_email``). ``files`` are attached as they are.
+        With ``external_id``, filing again returns the journal post filed before with that id.
 
         Example:
         | ${doc}= | `Create Journal Post` | 26/00012 | title=Henvisning til PPT |
         | ... | category=Dokument inn | access_code=13 | paragraph=Offl. § 13 | files=${CURDIR}/henvisning.pdf |
+        | ${doc}= | `Create Journal Post` | 26/00012 | title=Klage | sender_name=Kari Nordmann |
+        | ... | sender_email=kari@example.no | external_id=KLAGE-7 |
         """
-        role = "Avsender" if category is Category.INCOMING else "Mottaker"
+        role = "Avsender" if noark_category(category) == "I" else "Mottaker"
         result = self.archive.create_journal_post(NewJournalPost(
             case_number=case_number, title=title, category=category, unofficial_title=unofficial_title,
             document_date=document_date, access_code=access_code, paragraph=paragraph,
             contacts=(Party(reference=sender, role=role, unofficial=len(sender) == 11),) if sender else (),
+            unregistered_contacts=(UnregisteredParty(name=sender_name, email=sender_email, role=role),)
+            if sender_name else (),
             files=tuple(FileAttachment(title=f.stem, format=f.suffix.lstrip(".").lower(), data=f.read_bytes())
                         for f in files or ()),
+            external_id=self._external_id(external_id),
         ))
-        logger.info(f"Journal post {result.document_number} created")
+        logger.info(f"Journal post {result.document_number} {'created' if result.created else 'already filed'}")
         return result.document_number

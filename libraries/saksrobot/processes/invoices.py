@@ -14,7 +14,6 @@ from typing import Any
 from saksrobot.archive import (
     Archive,
     ArchiveCode,
-    CaseQuery,
     Category,
     Enterprise,
     ExternalId,
@@ -170,14 +169,14 @@ class Invoices:
             responsible_unit=self.settings.case_unit, access_code="U",
             archive_codes=(ArchiveCode(archive_type="ORGNR", code=orgnr),),
             parties=(Party(reference=orgnr, unofficial=False),),
-            external_id=ExternalId(id=f"{PROCESS}:{orgnr}:{year}")))
+            external_id=ExternalId.of(PROCESS, f"{orgnr}:{year}")))
         corrects = [found for ref in doc.billing_references if (found := self._corrected(orgnr, ref, year))]
         post = self.archive.create_journal_post(NewJournalPost(
             case_number=case.case_number, title=f"{_kind(doc)} {doc.number} fra {name}", category=Category.INCOMING,
             document_date=doc.issue_date, access_code="U", contacts=(Party(reference=orgnr, role="Avsender",
                                                                             unofficial=False),),
             files=self._files(doc, xml), responsible_unit=route.unit, responsible_person=route.approver,
-            linked_documents=tuple(corrects), external_id=ExternalId(id=f"{PROCESS}:{invoice_key(doc)}")))
+            referring_documents=tuple(corrects), external_id=ExternalId.of(PROCESS, invoice_key(doc))))
         return {"case_number": case.case_number, "document_number": post.document_number, "created": post.created,
                 "corrects": corrects, "sha256": sha256(xml)[:16]}
 
@@ -185,12 +184,11 @@ class Invoices:
         """The journal post of the invoice a credit note corrects, in the supplier's case of this
         year or the year before."""
         assert self.archive is not None
+        wanted = ExternalId.of(PROCESS, f"{orgnr}:{invoice_number}")
         for case_year in (year, year - 1):
-            external = f"{PROCESS}:{orgnr}:{case_year}"
-            wanted = f"{PROCESS}:{orgnr}:{invoice_number}"
-            for case in self.archive.find_cases(CaseQuery(external_id=external)):
-                if case.external_id == external and (found := self.archive.find_journal_post(wanted, case.case_number)):
-                    return found
+            case = self.archive.find_case(ExternalId.of(PROCESS, f"{orgnr}:{case_year}"))
+            if case and (found := self.archive.find_journal_post(wanted, case.case_number)):
+                return found
         return None
 
     def _files(self, doc: EhfDocument, xml: bytes) -> tuple[FileAttachment, ...]:

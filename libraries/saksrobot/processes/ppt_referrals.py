@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from saksrobot.archive import Archive, CaseQuery, FileAttachment, PrivatePerson
+from saksrobot.archive import Archive, CaseQuery, ExternalId, FileAttachment, PrivatePerson
 from saksrobot.domain.school import (
     NotInRegister,
     check_referral,
@@ -80,7 +80,7 @@ class PptReferrals:
         if found:
             return min(found, key=lambda c: c.recno).case_number, False
         result = self.archive.create_case(ppt_case(child, self.ppt.responsible_unit, self.ppt.access_group,
-                                                   external_id=f"{PROCESS}:{referral.id}"))
+                                                   external_id=ExternalId.of(PROCESS, referral.id)))
         return result.case_number, result.created
 
     def _files(self, referral: Referral) -> tuple[FileAttachment, ...]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from saksrobot.archive import Archive, CaseQuery, PrivatePerson
+from saksrobot.archive import Archive, CaseQuery, ExternalId, PrivatePerson
 from saksrobot.domain.identity import InvalidIdentityNumber, parse_fnr
 from saksrobot.domain.school import folder_case, folder_case_type, folder_title
 from saksrobot.errors import BusinessError
@@ -54,7 +54,7 @@ class SchoolCases:
         else:
             self.archive.synchronize_person(PrivatePerson(personal_id_number=child.fnr, first_name=child.first_name,
                                                           last_name=child.last_name, address=child.address))
-            result = self.archive.create_case(folder_case(child, external_id=f"{PROCESS}:{child.id}"))
+            result = self.archive.create_case(folder_case(child, external_id=ExternalId.of(PROCESS, child.id)))
             case_number, created = result.case_number, result.created
         self.school.record_folder(child.id, case_number)
         log.info("%s: folder %s %s", child.id, case_number, "created" if created else "found in the archive")

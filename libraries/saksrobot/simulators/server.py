@@ -30,6 +30,13 @@ class RunningSimulators:
     api_key: str
     password: str
     schooladmin_url: str
+    client_id: str = "saksrobot"  # the archive's SIF clientid
+    archive_database_url: str = ""  # (for tests that look behind the API, e.g. at what it does not answer)
+
+    @property
+    def archive_headers(self) -> dict[str, str]:
+        """The headers of an archive API call (``Authorization`` and ``clientid``)."""
+        return {"Authorization": f"authkey {self.api_key}", "clientid": self.client_id}
 
 
 def _credentials(settings: Settings) -> tuple[str, str]:
@@ -97,7 +104,9 @@ def running_simulators(settings: Settings, port: int | None = None) -> Iterator[
         deadline = time.monotonic() + 20
         for url, thread, name in zip(urls, threads, names, strict=True):
             _wait_healthy(url, thread, name, deadline)
-        yield RunningSimulators(archive_url=urls[0], api_key=api_key, password=password, schooladmin_url=urls[1])
+        yield RunningSimulators(archive_url=urls[0], api_key=api_key, password=password, schooladmin_url=urls[1],
+                                client_id=settings.simulators.client_id,
+                                archive_database_url=settings.sqlite_ready(settings.simulators.archive_database_url))
     finally:
         for server in servers:
             server.should_exit = True

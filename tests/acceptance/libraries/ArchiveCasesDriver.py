@@ -15,8 +15,9 @@ from robot.api.deco import keyword, library
 from robot.libraries.BuiltIn import BuiltIn
 from run_output import readable_text
 
+from archive_records import case_parties
 from saksrobot import sheets
-from saksrobot.archive import CaseQuery, open_archive
+from saksrobot.archive import CaseQuery, ExternalId, open_archive
 from saksrobot.database import make_engine
 from saksrobot.demo import robot_environment
 from saksrobot.demo.sample import sample_rows, write_sample_sheet
@@ -165,9 +166,10 @@ class ArchiveCasesDriver:
             got = (case.title, case.unofficial_title, case.case_type, case.responsible_unit, case.access_code,
                    case.paragraph, case.external_id,
                    sorted((c.archive_type, c.code) for c in case.archive_codes),
-                   sorted((p.reference, p.unofficial) for p in case.parties))
+                   sorted((reference, screened) for reference, _, screened in
+                          case_parties(self.sims, case.case_number)))
             want = (wanted.title, wanted.unofficial_title, wanted.case_type, wanted.responsible_unit,
-                    wanted.access_code, wanted.paragraph, wanted.external_id.id,
+                    wanted.access_code, wanted.paragraph, wanted.external_id,
                     sorted((c.archive_type, c.code) for c in wanted.archive_codes),
                     sorted((p.reference, p.unofficial) for p in wanted.parties))
             if got != want:
@@ -177,15 +179,17 @@ class ArchiveCasesDriver:
     def each_valid_request_should_have_exactly_one_case(self) -> None:
         counts = Counter()
         for request_id in self._valid_ids():
-            counts[request_id] = len([c for c in self.archive.find_cases(CaseQuery(external_id=request_id))
-                                      if c.external_id == request_id])
+            external_id = ExternalId.of("archive_cases", request_id)
+            counts[request_id] = len([c for c in self.archive.find_cases(CaseQuery(external_id=external_id))
+                                      if c.external_id == external_id])
         wrong = {k: v for k, v in counts.items() if v != 1}
         if wrong:
             raise AssertionError(f"Requests without exactly one case: {wrong}")
 
     @keyword
     def no_request_should_have_a_case(self) -> None:
-        found = [i for i in self._valid_ids() if self.archive.find_cases(CaseQuery(external_id=i))]
+        found = [i for i in self._valid_ids()
+                 if self.archive.find_cases(CaseQuery(external_id=ExternalId.of("archive_cases", i)))]
         if found:
             raise AssertionError(f"Cases exist for {found}")
 

@@ -98,7 +98,8 @@ class InvoicesDriver:
 
     def _documents(self, **parameter: str) -> list[dict]:
         response = httpx.post(f"{self.sims.archive_url}{SIF}/DocumentService/GetDocuments",
-                              json={"parameter": parameter}, headers={"Authorization": f"authkey {self.sims.api_key}"})
+                              json={"parameter": {**parameter, "IncludeCustomFields": True}},
+                              headers=self.sims.archive_headers)
         return response.json()["Documents"]
 
     @keyword
@@ -132,15 +133,17 @@ class InvoicesDriver:
         by_number = {p["DocumentNumber"]: p for p in posts}
         for name, item in filed.items():
             post = by_number[item.result["document_number"]]
-            assert post["ExternalId"]["Id"] == f"invoices:{item.key}", (name, post["ExternalId"])
+            assert post["CustomFields"] == [{"Name": "CF_SaksrobotId", "Value": f"saksrobot:invoices/{item.key}"}], (
+                name, post["CustomFields"])
             assert post["ResponsibleEnterprise"]["Name"] == self.expected[name].unit, name
-            assert post["ResponsiblePersonEmail"] == item.result["approver"], name
-            assert post["Category"] == "Dokument inn" and post["Contacts"][0]["Role"] == "Avsender", name
+            assert post["ResponsiblePerson"]["Email"] == item.result["approver"], name
+            assert post["Category"]["Description"] == "Dokument inn" and post["Contacts"][0]["Role"] == "Avsender", name
             formats = sorted(f["Format"] for f in post["Files"])
             assert "xml" in formats and "pdf" in formats, (name, formats)
             if corrects := self.expected[name].corrects:
                 invoice = next(i for i in items.values() if i.key == corrects)
-                assert post["LinkedDocuments"] == [invoice.result["document_number"]], (name, post["LinkedDocuments"])
+                assert post["ReferringDocuments"] == [invoice.result["document_number"]], (
+                    name, post["ReferringDocuments"])
         flagged = [n for n, i in filed.items() if any("SAKSROBOT-KID" in w for w in i.result.get("warnings", []))]
         assert "101-bad-kid.xml" in flagged, flagged
         cases = {p["DocumentNumber"].rsplit("-", 1)[0] for p in posts}

@@ -16,6 +16,7 @@ from robot.libraries.BuiltIn import BuiltIn
 from run_output import readable_text
 from sqlalchemy import text
 
+from archive_records import case_parties
 from saksrobot.archive import CaseQuery, open_archive
 from saksrobot.database import make_engine
 from saksrobot.demo import robot_environment
@@ -114,8 +115,7 @@ class SchoolRobotsDriver:
                 ("FNR", seeded["fnr"]), ("FAGKLASSE PRINSIPP", "B31")], child_id
             assert (case.access_code, case.paragraph, case.access_group, case.responsible_unit) == (
                 "13", P13, child.unit.access_group, child.unit.name), child_id
-            assert [(p.reference, p.role, p.unofficial) for p in case.parties] == [
-                (seeded["fnr"], "Sakspart", True)], child_id
+            assert case_parties(self.sims, case.case_number) == [(seeded["fnr"], "Sakspart", True)], child_id
         logger.info(f"{len(WITHOUT_FOLDER) - 1} folders checked; E-1010 with archive staff")
 
     @keyword
@@ -145,13 +145,13 @@ class SchoolRobotsDriver:
             "PPT-sak", "PPT", "PPT", "13", P13, "PPT"), key
         assert case.unofficial_title == f"PPT-sak - {child['first_name']} {child['last_name']}", key
         assert [(c.archive_type, c.code) for c in case.archive_codes] == [("FNR", child["fnr"])], key
-        assert (child["fnr"], "Sakspart", True) in [(p.reference, p.role, p.unofficial) for p in case.parties], key
-        posts = [d for d in self._documents(case.case_number)
-                 if (d.get("ExternalId") or {}).get("Id") == f"ppt_referrals:{key}"]
+        assert (child["fnr"], "Sakspart", True) in case_parties(self.sims, case.case_number), key
+        key_field = {"Name": "CF_SaksrobotId", "Value": f"saksrobot:ppt_referrals/{key}"}
+        posts = [d for d in self._documents(case.case_number) if key_field in (d["CustomFields"] or [])]
         assert len(posts) == 1, (key, len(posts))
         post = posts[0]
-        assert (post["Title"], post["Category"], post["AccessCode"], post["Paragraph"], post["AccessGroup"]) == (
-            "Henvisning til PPT", "Dokument inn", "13", P13, "PPT"), key
+        assert (post["OfficialTitle"], post["Category"]["Description"], post["AccessCodeCode"], post["Paragraph"],
+                post["AccessGroup"]) == ("Henvisning til PPT", "Dokument inn", "13", P13, "PPT"), key
         assert post["DocumentDate"] == seeded["received"][:10], key
         assert len(post["Files"]) == 1 + len(seeded["attachments"]), key
         sender = post["Contacts"][0]
@@ -163,7 +163,8 @@ class SchoolRobotsDriver:
     def _documents(self, case_number: str) -> list[dict]:
         response = httpx.post(
             f"{self.sims.archive_url}/Biz/v2/api/call/SI.Data.RPC/SI.Data.RPC/DocumentService/GetDocuments",
-            json={"parameter": {"CaseNumber": case_number}}, headers={"Authorization": f"authkey {self.sims.api_key}"})
+            json={"parameter": {"CaseNumber": case_number, "IncludeCustomFields": True}},
+            headers=self.sims.archive_headers)
         return response.json()["Documents"]
 
     @keyword("The Re-referral Should Be In The Existing PPT Case")

@@ -13,7 +13,7 @@ def _pupil_folder(external_id: str) -> NewCase:
         responsible_unit="Nordby skole", access_code="13", paragraph=P13, access_group="Nordby skole",
         archive_codes=(ArchiveCode(archive_type="FNR", code=fnr, sort=1, is_manual_text=True),
                        ArchiveCode(archive_type="FAGKLASSE PRINSIPP", code="B31", sort=2)),
-        parties=(Party(reference=fnr, unofficial=True),), external_id=ExternalId(id=external_id))
+        parties=(Party(reference=fnr, unofficial=True),), external_id=ExternalId.of("tests", external_id))
 
 
 @pytest.fixture

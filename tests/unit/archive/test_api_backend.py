@@ -11,7 +11,9 @@ from saksrobot.archive.api import ApiArchive
 from saksrobot.errors import ApplicationError, BusinessError, ConfigurationError
 from saksrobot.settings import load_settings
 
-CASE = NewCase(title="Byggesak", case_type="Sak", responsible_unit="Byarkivet", external_id=ExternalId(id="R1"))
+CASE = NewCase(title="Byggesak", case_type="Sak", responsible_unit="Byarkivet",
+               external_id=ExternalId.of("archive_cases", "R1"))
+INVOICE_CASE = CASE.model_copy(update={"external_id": ExternalId.of("invoices", "974760673:2025")})
 
 
 def archive_answering(handler):
@@ -29,16 +31,34 @@ def test_create_looks_up_the_external_id_first_and_returns_the_existing_case():
 
     def handler(request):
         method, parameter = sif(request)
-        calls.append(method)
-        assert request.headers["Authorization"] == "authkey k"
+        calls.append((method, parameter))
+        assert (request.headers["Authorization"], request.headers["clientid"]) == ("authkey k", "saksrobot")
         if method == "CaseService/GetCases":
             return httpx.Response(200, json={"Successful": True, "Cases": [
-                {"Recno": 7, "CaseNumber": "26/00007", "ExternalId": {"Id": "R1", "Type": "x"}}]})
+                {"Recno": 7, "CaseNumber": "26/00007", "ExternalId": {"Id": "R1", "Type": "saksrobot:archive_cases"}}]})
         raise AssertionError(f"unexpected {method}")
 
     result = archive_answering(handler).create_case(CASE)
     assert (result.case_number, result.created) == ("26/00007", False)
-    assert calls == ["CaseService/GetCases"]
+    assert calls == [("CaseService/GetCases", {"ExternalId": {"Id": "R1", "Type": "saksrobot:archive_cases"},
+                                               "MaxReturnedCases": 1})]
+
+
+def test_a_case_made_before_0_2_is_found_by_the_old_form_of_its_external_id():
+    asked = []
+
+    def handler(request):
+        method, parameter = sif(request)
+        asked.append(parameter["ExternalId"])
+        old = parameter["ExternalId"] == {"Id": "invoices:974760673:2025", "Type": "saksrobot"}
+        return httpx.Response(200, json={"Successful": True, "Cases": [
+            {"Recno": 5, "CaseNumber": "25/00005", "ExternalId": parameter["ExternalId"]}] if old else []})
+
+    result = archive_answering(handler).create_case(INVOICE_CASE)
+    assert (result.case_number, result.created) == ("25/00005", False)
+    assert asked == [{"Id": "974760673:2025", "Type": "saksrobot:invoices"},
+                     {"Id": "invoices:974760673:2025", "Type": "saksrobot"}]
+    assert ExternalId.of("archive_cases", "R1").legacy is None  # that robot always wrote today's form
 
 
 def test_create_when_not_found_sends_the_sif_fields():
@@ -55,7 +75,8 @@ def test_create_when_not_found_sends_the_sif_fields():
 
     result = archive_answering(handler).create_case(CASE)
     assert (result.case_number, result.created) == ("26/00009", True)
-    assert sent["ResponsibleEnterpriseRecno"] == 3 and sent["ExternalId"] == {"Id": "R1", "Type": "saksrobot"}
+    assert sent["ResponsibleEnterpriseRecno"] == 3
+    assert sent["ExternalId"] == {"Id": "R1", "Type": "saksrobot:archive_cases"}
     assert sent["Status"] == "B" and sent["AccessCode"] == "U" and "Paragraph" not in sent
 
 
@@ -86,8 +107,7 @@ def test_refusal_is_a_business_error_with_the_archives_reason_masked():
 
     with pytest.raises(BusinessError) as err:
         archive_answering(handler).create_case(CASE)
-    assert err.value.code == "unknown_contact"
-    assert "03851598730" not in str(err.value)
+    assert (err.value.code, err.value.message) == ("archive_refused", "Ukjent kontakt ***********")
 
 
 def test_wrong_api_key_is_a_configuration_error_not_retried():

@@ -14,8 +14,10 @@ from saksrobot.archive import (
     NewJournalPost,
     Party,
     PrivatePerson,
+    UnregisteredParty,
     open_archive,
 )
+from saksrobot.archive.sif.documents import GetDocumentsArgs
 from saksrobot.domain.identity import is_valid_orgnr, synthetic_fnr
 from saksrobot.errors import BusinessError
 from saksrobot.settings import Backend, load_settings
@@ -46,7 +48,7 @@ def test_create_find_and_file_give_the_same_case_through_both_back_ends(archives
                                                                           ("FAGKLASSE PRINSIPP", "B31")]
     post = NewJournalPost(
         case_number=made.case_number, title="Henvisning", category=Category.INCOMING, access_code="13",
-        paragraph=P13, access_group="PPT", document_date=date(2026, 11, 2), external_id=ExternalId(id="H-1"),
+        paragraph=P13, access_group="PPT", document_date=date(2026, 11, 2), external_id=ExternalId.of("tests", "H-1"),
         contacts=(Party(reference="980000702", role="Avsender", unofficial=False),),
         responsible_unit="Økonomiavdelingen", responsible_person="attestant@byen.kommune.no",
         files=(FileAttachment(title="henvisning", format="pdf", data=b"%PDF-1.4 test"),))
@@ -55,15 +57,22 @@ def test_create_find_and_file_give_the_same_case_through_both_back_ends(archives
     again = archives[backend].create_journal_post(post)
     assert (again.document_number, again.created) == (f"{made.case_number}-1", False)
     other = archives[backend].create_journal_post(post.model_copy(update={
-        "external_id": ExternalId(id="H-2"), "linked_documents": (document.document_number,)}))
+        "external_id": ExternalId.of("tests", "H-2"), "referring_documents": (document.document_number,),
+        "category": "Dokument ut", "contacts": (), "unregistered_contacts": (
+            UnregisteredParty(name="Kari Klager", email="kari@example.no", role="Mottaker"),)}))
     assert other.document_number == f"{made.case_number}-2"
-    assert archives["api"].find_journal_post("H-2", made.case_number) == other.document_number
-    [first, second] = archives["api"]._sif.call("DocumentService", "GetDocuments",
-                                                {"CaseNumber": made.case_number})["Documents"]
-    assert (first["ResponsibleEnterprise"]["Name"], first["ResponsiblePersonEmail"], first["AccessGroup"]) == (
+    for reader in ("api", "ui"):
+        assert archives[reader].find_journal_post(ExternalId.of("tests", "H-2"), made.case_number) == (
+            other.document_number)
+        assert archives[reader].find_journal_post(ExternalId.of("other_robot", "H-2"), made.case_number) is None
+    [first, second] = archives["api"]._sif.call(GetDocumentsArgs(CaseNumber=made.case_number)).Documents
+    assert (first.ResponsibleEnterprise.Name, first.ResponsiblePerson.Email, first.AccessGroup) == (
         "Økonomiavdelingen", "attestant@byen.kommune.no", "PPT")
-    assert second["LinkedDocuments"] == [document.document_number]
-    archives["api"].update_case(made.case_number, CaseChanges(status="AS"))
+    assert (first.Category.Code, second.Category.Code) == ("I", "U")
+    assert second.ReferringDocuments == [document.document_number]
+    assert [(c.Role, c.SearchName, c.Email) for c in second.Contacts] == [
+        ("Mottaker", "Kari Klager", "kari@example.no")]
+    archives["api"].update_case(made.case_number, CaseChanges(status="S"))
     assert archives[backend].get_case(made.case_number).status == "Avsluttet av saksbehandler"
 
 
@@ -72,7 +81,37 @@ def test_create_is_idempotent_on_the_external_id(archives, backend, pupil_folder
     first = archives[backend].create_case(pupil_folder(f"twice-{backend}"))
     again = archives[backend].create_case(pupil_folder(f"twice-{backend}"))
     assert (again.case_number, again.created) == (first.case_number, False)
-    assert len(archives["api"].find_cases(CaseQuery(external_id=f"twice-{backend}"))) == 1
+    assert len(archives["api"].find_cases(CaseQuery(external_id=ExternalId.of("tests", f"twice-{backend}")))) == 1
+
+
+@pytest.mark.parametrize("backend", ["api", "ui"])
+def test_a_case_of_an_earlier_release_is_found_by_its_old_external_id(archives, backend, pupil_folder):
+    old = pupil_folder("x").model_copy(update={"external_id": ExternalId(id=f"school_cases:old-{backend}",
+                                                                         type="saksrobot")})
+    made = archives["api"].create_case(old)
+    again = archives[backend].create_case(pupil_folder("x").model_copy(update={
+        "external_id": ExternalId.of("school_cases", f"old-{backend}")}))
+    assert (again.case_number, again.created) == (made.case_number, False)
+
+
+@pytest.mark.parametrize("backend", ["api", "ui"])
+def test_a_party_without_identity_number_is_recorded_by_name(archives, backend, pupil_folder):
+    case = pupil_folder(f"public-{backend}").model_copy(update={"unregistered_parties": (
+        UnregisteredParty(name="Kari Klager", email="kari@example.no"),)})
+    made = archives[backend].create_case(case)
+    assert archives[backend].get_case(made.case_number).unregistered_parties == ("Kari Klager",)
+
+
+@pytest.mark.parametrize("backend", ["api", "ui"])
+def test_categories_as_staff_write_them_or_as_the_archive_codes_them(archives, backend, pupil_folder):
+    case = archives["api"].create_case(pupil_folder(f"categories-{backend}"))
+    for category in ("Dokument inn", "Notat", "Internt notat uten oppfølging", "U"):
+        post = NewJournalPost(case_number=case.case_number, title="Notat", category=category)
+        assert archives[backend].create_journal_post(post).created
+    documents = archives["api"]._sif.call(GetDocumentsArgs(CaseNumber=case.case_number)).Documents
+    assert [d.Category.Code for d in documents] == ["I", "N", "X", "U"]
+    with pytest.raises(BusinessError, match="Ukjent dokumentkategori «Brev»"):
+        archives[backend].create_journal_post(NewJournalPost(case_number=case.case_number, title="x", category="Brev"))
 
 
 @pytest.mark.parametrize("backend", ["api", "ui"])

@@ -1,6 +1,6 @@
 import pytest
 
-from saksrobot.domain.case_request import EXTERNAL_ID_TYPE, CaseRequest, InvalidRequest
+from saksrobot.domain.case_request import CaseRequest, InvalidRequest
 
 ROW = {"Id": "REQ-1", "Tittel": "Byggesak Storgata 1", "Sakstype": "Sak", "Ansvarlig enhet": "Byarkivet",
        "Klassering": "FNR:03851598730; B31", "Tilgangskode": "13", "Hjemmel": "Offl. § 13",
@@ -9,7 +9,7 @@ ROW = {"Id": "REQ-1", "Tittel": "Byggesak Storgata 1", "Sakstype": "Sak", "Ansva
 
 def test_row_becomes_a_case_with_the_request_id_as_external_id():
     case = CaseRequest.from_row(ROW).to_new_case()
-    assert case.external_id.id == "REQ-1" and case.external_id.type == EXTERNAL_ID_TYPE
+    assert case.external_id.id == "REQ-1" and case.external_id.type == "saksrobot:archive_cases"
     assert [(c.archive_type, c.code, c.sort, c.is_manual_text) for c in case.archive_codes] == [
         ("FNR", "03851598730", 1, True), ("FAGKLASSE PRINSIPP", "B31", 2, False)]
     assert [(p.reference, p.unofficial) for p in case.parties] == [("03851598730", True), ("974760673", False)]

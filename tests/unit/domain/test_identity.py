@@ -81,3 +81,24 @@ def test_a_synthetic_d_number_has_day_plus_40_and_month_plus_80():
     parsed = parse_fnr("49901650097")
     assert parsed.birth_date == date(2016, 10, 9)
     assert not is_valid_fnr("49901650097", allow_synthetic=False)
+
+
+# 2032 rules: the individual number no longer tells the century. Synthetic (month + 80) numbers with
+# individual number 800 and year 50, which the 1964 table has no century for, and every 2032 remainder.
+@pytest.mark.parametrize(("value", "remainder"), [("15855080025", 0), ("15855080033", 1), ("15855080041", 2),
+                                                  ("55855080043", 3)])
+def test_a_2032_number_is_valid_when_its_date_exists_in_some_century(value, remainder):
+    parsed = parse_fnr(value)
+    assert (parsed.birth_date, parsed.check_rule) == (date(1950, 5, 15), 2032)
+    assert sum(w * int(x) for w, x in zip((3, 7, 6, 1, 8, 9, 4, 5, 2, 1), value, strict=False)) % 11 == remainder
+
+
+@pytest.mark.parametrize("value", ["31845080030", "31845080049", "29020180097"])  # 31 April; 29 Feb 1901/2001
+def test_a_2032_number_whose_date_exists_in_no_century_is_refused(value):
+    with pytest.raises(InvalidIdentityNumber, match="datoen finnes ikke"):
+        parse_fnr(value)
+
+
+def test_skatteetatens_2032_test_numbers_keep_their_birth_dates():
+    assert parse_fnr("30108299939").birth_date == date(1982, 10, 30)
+    assert parse_fnr("55102499947").birth_date == date(2024, 10, 15)

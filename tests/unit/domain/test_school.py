@@ -2,6 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
+from saksrobot.archive import ExternalId
 from saksrobot.domain.identity import InvalidIdentityNumber
 from saksrobot.domain.school import (
     P13,
@@ -40,7 +41,7 @@ def check(r: Referral):
 
 def test_a_pupil_folder_has_the_shape_real_robots_create():
     child = Child(id="E-1", kind="elev", first_name="Mia", last_name="Haugen", fnr=PUPIL_FNR, unit=UNIT)
-    case = folder_case(child, external_id="school_cases:E-1")
+    case = folder_case(child, external_id=ExternalId.of("school_cases", "E-1"))
     assert (case.title, case.unofficial_title, case.case_type, case.sub_archive) == (
         "Elevmappe", "Elevmappe - Mia Haugen", "Elev", "Elev")
     assert [(c.archive_type, c.code, c.sort, c.is_manual_text) for c in case.archive_codes] == [
@@ -48,12 +49,12 @@ def test_a_pupil_folder_has_the_shape_real_robots_create():
     assert (case.access_code, case.paragraph, case.access_group, case.responsible_unit) == (
         "13", P13, "Nordby skole", "Nordby skole")
     assert [(p.reference, p.role, p.unofficial) for p in case.parties] == [(PUPIL_FNR, "Sakspart", True)]
-    kindergarten = folder_case(child.model_copy(update={"kind": "barn"}), external_id="x")
+    kindergarten = folder_case(child.model_copy(update={"kind": "barn"}), ExternalId.of("school_cases", "x"))
     assert (kindergarten.title, kindergarten.case_type, kindergarten.sub_archive) == ("Barnemappe", "Barn", "Barn")
 
 
 def test_a_ppt_case_keeps_the_name_out_of_the_public_title():
-    case = ppt_case(referral().child, "PPT-enheten", "PPT", external_id="ppt_referrals:H-1")
+    case = ppt_case(referral().child, "PPT-enheten", "PPT", external_id=ExternalId.of("ppt_referrals", "H-1"))
     assert (case.title, case.unofficial_title, case.case_type, case.access_code, case.access_group) == (
         "PPT-sak", "PPT-sak - Mia Haugen", "PPT", "13", "PPT")
     assert [c.archive_type for c in case.archive_codes] == ["FNR"]
@@ -111,9 +112,10 @@ def test_the_sender_is_the_referring_unit_or_the_guardian_or_pupil():
 
 def test_the_journal_post_is_screened_and_carries_the_referral_id():
     post = referral_post(referral(), "26/00012", "PPT", files=())
-    assert (post.title, post.category.value, post.access_code, post.paragraph, post.access_group) == (
+    assert (post.title, post.category, post.access_code, post.paragraph, post.access_group) == (
         "Henvisning til PPT", "Dokument inn", "13", P13, "PPT")
-    assert post.external_id.id == "ppt_referrals:H-1" and post.document_date == date(2026, 11, 2)
+    assert post.external_id == ExternalId(id="H-1", type="saksrobot:ppt_referrals")
+    assert post.document_date == date(2026, 11, 2)
     assert "Mia Haugen" in post.unofficial_title and "Mia" not in post.title
 
 

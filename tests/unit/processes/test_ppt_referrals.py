@@ -4,6 +4,7 @@ defined state, and nothing is filed twice."""
 import httpx
 import pytest
 
+from archive_records import document_contacts
 from saksrobot.archive import CaseQuery
 from saksrobot.domain.school import P13
 from saksrobot.errors import BusinessError
@@ -31,8 +32,8 @@ def file_all(process):
 
 def documents(sims, case_number):
     response = httpx.post(f"{sims.archive_url}/Biz/v2/api/call/SI.Data.RPC/SI.Data.RPC/DocumentService/GetDocuments",
-                          json={"parameter": {"CaseNumber": case_number}},
-                          headers={"Authorization": f"authkey {sims.api_key}"})
+                          json={"parameter": {"CaseNumber": case_number, "IncludeCustomFields": True}},
+                          headers=sims.archive_headers)
     return response.json()["Documents"]
 
 
@@ -58,16 +59,16 @@ def test_every_referral_ends_filed_or_with_archive_staff(process, archive, schoo
         "PPT-sak", "PPT", "13", P13, "PPT")
     assert case.unofficial_title == "PPT-sak - Mia Haugen"
     [post] = documents(sims, case.case_number)
-    assert (post["Title"], post["Category"], post["AccessCode"], post["Paragraph"], post["AccessGroup"]) == (
-        "Henvisning til PPT", "Dokument inn", "13", P13, "PPT")
-    assert post["Contacts"] == [{"Role": "Avsender", "ReferenceNumber": "980000702", "IsUnofficial": False}]
+    assert (post["OfficialTitle"], post["Category"]["Description"], post["AccessCodeCode"], post["Paragraph"],
+            post["AccessGroup"]) == ("Henvisning til PPT", "Dokument inn", "13", P13, "PPT")
+    assert post["CustomFields"] == [{"Name": "CF_SaksrobotId", "Value": "saksrobot:ppt_referrals/H-2026-0101"}]
+    assert document_contacts(sims, post["DocumentNumber"]) == [("980000702", "Avsender", False)]
     assert [f["Title"] for f in post["Files"]] == ["Henvisning til PPT H-2026-0101", "Pedagogisk rapport",
                                                    "Samtykkeskjema"]
-    senders = {k: documents(sims, v["case_number"])[-1]["Contacts"][0] for k, v in filed.items()}
-    assert senders["H-2026-0102"]["ReferenceNumber"] == "911000903"  # the kindergarten
-    assert senders["H-2026-0104"]["IsUnofficial"] and senders["H-2026-0104"]["ReferenceNumber"] == (
-        school.referral("H-2026-0104").child.fnr)  # the pupil referred themself
-    assert senders["H-2026-0110"]["IsUnofficial"]  # a guardian
+    senders = {k: document_contacts(sims, v["document_number"])[0] for k, v in filed.items()}
+    assert senders["H-2026-0102"][0] == "911000903"  # the kindergarten
+    assert senders["H-2026-0104"] == (school.referral("H-2026-0104").child.fnr, "Avsender", True)  # the pupil
+    assert senders["H-2026-0110"][2]  # a guardian, screened
 
 
 def test_refiling_files_nothing_twice(process, archive, sims, school):

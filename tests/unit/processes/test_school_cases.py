@@ -2,7 +2,8 @@
 
 import pytest
 
-from saksrobot.archive import CaseQuery, PrivatePerson
+from archive_records import case_parties
+from saksrobot.archive import CaseQuery, ExternalId, PrivatePerson
 from saksrobot.domain.identity import InvalidIdentityNumber
 from saksrobot.domain.school import P13, folder_case
 from saksrobot.processes import SchoolCases
@@ -13,7 +14,7 @@ def process(archive, school, settings):
     return SchoolCases(archive, school, settings.identity)
 
 
-def test_every_new_child_gets_one_folder_of_the_right_shape(process, archive, school):
+def test_every_new_child_gets_one_folder_of_the_right_shape(process, archive, school, sims):
     ids = process.new_children()
     assert sorted(ids) == ["B-2003", "B-2004", "E-1005", "E-1007", "E-1008", "E-1009", "E-1010"]
     outcomes = {}
@@ -34,7 +35,8 @@ def test_every_new_child_gets_one_folder_of_the_right_shape(process, archive, sc
     assert [(c.archive_type, c.code) for c in case.archive_codes] == [("FNR", pupil.fnr), ("FAGKLASSE PRINSIPP", "B31")]
     assert (case.access_code, case.paragraph, case.access_group, case.responsible_unit) == (
         "13", P13, "Nordby skole", "Nordby skole")
-    assert [(p.reference, p.role, p.unofficial) for p in case.parties] == [(pupil.fnr, "Sakspart", True)]
+    assert [(p.reference, p.role) for p in case.parties] == [(pupil.fnr, "Sakspart")]
+    assert case_parties(sims, case.case_number) == [(pupil.fnr, "Sakspart", True)]  # screened
     child = school.child("B-2003")
     folder = archive.get_case(child.folder_case_number)
     assert (folder.title, folder.case_type, folder.access_group) == ("Barnemappe", "Barn", "Solsikken barnehage")
@@ -43,7 +45,7 @@ def test_every_new_child_gets_one_folder_of_the_right_shape(process, archive, sc
 def test_a_rerun_after_a_crash_before_recording_finds_the_folder(process, archive, school):
     child = school.child("E-1008")
     archive.synchronize_person(PrivatePerson(personal_id_number=child.fnr, first_name="Lucas", last_name="Holm"))
-    made = archive.create_case(folder_case(child, external_id="school_cases:E-1008"))  # then the robot died
+    made = archive.create_case(folder_case(child, ExternalId.of("school_cases", "E-1008")))  # then the robot died
     assert school.child("E-1008").folder_case_number is None
     assert process.make_folder("E-1008") == {"case_number": made.case_number, "created": False}
     assert process.make_folder("E-1008") == {"case_number": made.case_number, "created": False}

@@ -21,10 +21,12 @@ from saksrobot.archive.models import (
     CaseQuery,
     CaseResult,
     Enterprise,
+    ExternalId,
     NewCase,
     NewJournalPost,
     Party,
     PrivatePerson,
+    noark_category,
 )
 from saksrobot.archive.ui.pages import (
     CasePage,
@@ -50,6 +52,7 @@ class UiArchive(Archive):
         super().__init__(settings)
         self._web = WebSession("Arkivet", settings.archive, settings.browser, "archive", artifacts_dir, playwright)
         self._labels = settings.archive.labels
+        self._key_label = settings.archive.document_key_label
         self._open = self._web.open
         self._on_screen = self._web.on_screen
 
@@ -60,8 +63,10 @@ class UiArchive(Archive):
     def _search(self, page: Page, query: CaseQuery) -> list[Case]:
         if query.archive_code:
             raise ApplicationError("Søk på ordningsverdi finnes ikke i arkivets skjermbilde", code="unsupported")
-        criteria = {"saksnummer": query.case_number, "tittel": query.title, "ekstern_id": query.external_id,
-                    "sakspart": query.contact_reference, "sakstype": query.case_type}
+        external = query.external_id
+        criteria = {"saksnummer": query.case_number, "tittel": query.title, "ekstern_id": external and external.id,
+                    "ekstern_id_type": external and external.type, "sakspart": query.contact_reference,
+                    "sakstype": query.case_type}
         self._open(page, SearchPage.path(**{k: v for k, v in criteria.items() if v}))
         recnos = SearchPage(page, self._labels).hits()[: query.max_results]
         return [self._read_case(page, recno) for recno in recnos]
@@ -69,10 +74,9 @@ class UiArchive(Archive):
     def _find_or_create_case(self, case: NewCase) -> CaseResult:
         """Look up the external id and create the case in one browser context (one login)."""
         def work(page: Page) -> CaseResult:
-            if case.external_id is not None:
-                for found in self._search(page, CaseQuery(external_id=case.external_id.id)):
-                    if found.external_id == case.external_id.id:
-                        return CaseResult(case_number=found.case_number, recno=found.recno, created=False)
+            if case.external_id is not None and (
+                    found := self._existing_case(lambda query: self._search(page, query), case.external_id)):
+                return found
             return self._fill_in_case(page, case)
 
         return self._on_screen("ny sak", work)
@@ -81,18 +85,20 @@ class UiArchive(Archive):
         self._open(page, CasePage.path(recno))
         screen = CasePage(page, self._labels)
         d = screen.details()
+        parties = screen.table("saksparter")
         return Case(
             case_number=d["Saksnummer"], recno=recno, title=d.get("Offentlig tittel", ""),
             unofficial_title=d.get("Intern tittel") or None, case_type=d.get("Sakstype", ""),
             status=d.get("Status", ""), sub_archive=d.get("Arkivdel") or None,
             access_code=d.get("Tilgangskode") or None, paragraph=d.get("Hjemmel") or None,
             access_group=d.get("Tilgangsgruppe") or None, responsible_unit=d.get("Ansvarlig enhet") or None,
-            external_id=d.get("Ekstern ID") or None, created=d.get("Opprettet") or None,
+            external_id=ExternalId(id=d["Ekstern ID"], type=d.get("Ekstern ID-type", "")) if d.get("Ekstern ID")
+            else None, created=d.get("Opprettet") or None,
             archive_codes=tuple(ArchiveCode(archive_type=r["Ordningsprinsipp"], code=r["Ordningsverdi"],
                                             sort=i + 1) for i, r in enumerate(screen.table("klassering"))),
-            parties=tuple(Party(reference=r["Referanse"], role=r.get("Rolle", "Sakspart"),
-                                unofficial=r.get("Skjermet", "").lower() == "ja")
-                          for r in screen.table("saksparter")),
+            parties=tuple(Party(reference=r["Referanse"], role=r.get("Rolle", "Sakspart"), unofficial=None)
+                          for r in parties if r["Referanse"]),  # (unofficial: not told, as through the API)
+            unregistered_parties=tuple(r.get("Navn", "") for r in parties if not r["Referanse"]),
         )
 
     def _create_case(self, case: NewCase) -> CaseResult:
@@ -118,7 +124,8 @@ class UiArchive(Archive):
             form.fill("Ekstern ID", case.external_id.id)
             form.fill("Ekstern ID-type", case.external_id.type)
         form.fill("Saksparter", "\n".join(p.reference for p in case.parties))
-        if any(p.unofficial for p in case.parties):
+        form.fill("Uregistrerte parter", "\n".join(f"{p.name}; {p.email or ''}" for p in case.unregistered_parties))
+        if any(p.unofficial for p in (*case.parties, *case.unregistered_parties)):
             form.field("Skjerm saksparter").check()
         recno = form.save_case()
         if not shows(page, CasePage.path(recno)):  # saved, but the session expired on the way there
@@ -136,18 +143,22 @@ class UiArchive(Archive):
             form = NewJournalPostPage(page, self._labels)
             form.fill("Offentlig tittel", post.title)
             form.fill("Intern tittel", post.unofficial_title)
-            form.select("Dokumentkategori", value=post.category.value, unknown="Ukjent dokumentkategori")
+            form.select("Dokumentkategori", value=noark_category(post.category), text=post.category,
+                        unknown="Ukjent dokumentkategori")
             form.fill("Dokumentdato", post.document_date and post.document_date.isoformat())
             form.select("Tilgangskode", value=post.access_code, unknown="Ukjent tilgangskode")
             form.fill("Hjemmel", post.paragraph)
             form.select("Tilgangsgruppe", value=post.access_group, unknown="Ukjent tilgangsgruppe")
             if post.external_id:
-                form.fill("Ekstern ID", post.external_id.id)
+                form.fill(self._key_label, post.external_id.value)
             form.select("Ansvarlig enhet", text=post.responsible_unit, unknown="Ukjent enhet")
             form.fill("Attestant/saksbehandler", post.responsible_person)
-            form.fill("Knyttet til journalpost", " ".join(post.linked_documents))
+            form.fill("Knyttet til journalpost", " ".join(post.referring_documents))
             if post.contacts:
                 form.fill("Avsender/mottaker", post.contacts[0].reference)
+            if post.unregistered_contacts:
+                first = post.unregistered_contacts[0]
+                form.fill("Uregistrert avsender/mottaker (navn; e-post)", f"{first.name}; {first.email or ''}")
             if post.files:
                 form.field("Filer").set_input_files([
                     {"name": f"{f.title}.{f.format}", "mimeType": MIME.get(f.format, "application/octet-stream"),
@@ -158,22 +169,18 @@ class UiArchive(Archive):
 
         return self._on_screen("ny journalpost", fill_in)
 
-    def _find_journal_post(self, external_id: str, case_number: str | None) -> str | None:
-        if case_number is None:
-            raise ApplicationError("Arkivets skjermbilder søker ikke etter journalposter på tvers av saker",
-                                   code="unsupported")
-
+    def _find_journal_post(self, key: ExternalId, case_number: str) -> str | None:
         def look(page: Page) -> str | None:
             case = self._search(page, CaseQuery(case_number=case_number, max_results=1))
             if not case:
                 raise BusinessError(f"Fant ikke sak {case_number}", code="case_not_found")
             posts = CasePage(page, self._labels).table("journalposter")  # _search left the case page open
-            number, external = (self._labels.get(c, c) for c in ("Dokumentnummer", "Ekstern ID"))
-            if posts and not {number, external} <= set(posts[0]):
-                raise ApplicationError(f"Fant ikke kolonnene «{number}» og «{external}» i journalpostlisten. Er "
+            number, field = (self._labels.get(c, c) for c in ("Dokumentnummer", self._key_label))
+            if posts and not {number, field} <= set(posts[0]):
+                raise ApplicationError(f"Fant ikke kolonnene «{number}» og «{field}» i journalpostlisten. Er "
                                        "skjermbildet endret? Oppdater innstillingen archive.labels.",
                                        code="screen_changed")
-            found = [p[number] for p in posts if p[external] == external_id]
+            found = [p[number] for p in posts if p[field] == key.value]
             return found[0] if found else None
 
         return self._on_screen("finn journalpost", look)

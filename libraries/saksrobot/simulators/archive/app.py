@@ -22,6 +22,6 @@ def create_app(settings: SimulatorSettings, database_url: str, api_key: str, pas
         title="Sak/arkiv-simulator (Public 360-stil)", cookie="sak360", settings=settings, api_key=api_key,
         engine=db.make_engine(database_url), base=db.Base, seed=lambda s: seed(s, clock()),
         is_seeded=lambda s: s.query(db.Code).first() is not None)
-    app.include_router(make_router(sessions, api_key, clock))
+    app.include_router(make_router(sessions, api_key, settings.client_id, clock))
     app.include_router(Ui(sessions, password, lambda: faults.settings, clock).router())
     return app

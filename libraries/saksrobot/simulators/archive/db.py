@@ -9,20 +9,38 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from saksrobot import database
+from saksrobot.simulators.tables import fresh_tables
 
 
 class Base(DeclarativeBase):
     pass
 
 
+INTERNAL_UNIT = "recno:1"  # the contact category of the municipality's own units, as in Public 360
+# Code tables, named as Public 360 names them (SupportService/GetCodeTableRows), with Noark 5 codes
+CASE_TYPE = "code table: Case type"
+CASE_STATUS = "code table: Case status"
+JOURNAL_STATUS = "code table: Journal status"
+DOCUMENT_CATEGORY = "code table: Document category"
+ACCESS_CODE = "code table: Access code"
+SUB_ARCHIVE = "Noark Subarchive"
+CLASSIFICATION = "Noark Classification type"
+ACCESS_GROUP = "Tilgangsgruppe"  # AccessGroupService in Public 360; not a code table there
+
+
 class Enterprise(Base):
-    """An enterprise: an internal unit of the municipality or an external organisation."""
+    """An enterprise: an internal unit of the municipality (category ``recno:1``) or an external
+    organisation."""
 
     __tablename__ = "enterprises"
     recno: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
     enterprise_number: Mapped[str | None] = mapped_column(String(9), index=True)
-    is_internal: Mapped[bool] = mapped_column(default=False)
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    @property
+    def is_internal(self) -> bool:
+        return INTERNAL_UNIT in (self.categories or [])
 
 
 class Person(Base):
@@ -41,12 +59,23 @@ class User(Base):
 
 
 class Code(Base):
-    """A row of a code table (Sakstype, Tilgangskode, ...)."""
+    """A row of a code table, named as Public 360 names them ("code table: Case status", ...)."""
 
     __tablename__ = "codes"
     table: Mapped[str] = mapped_column(String(50), primary_key=True)
     code: Mapped[str] = mapped_column(String(50), primary_key=True)
     description: Mapped[str] = mapped_column(String(200))
+    recno: Mapped[int] = mapped_column(unique=True)
+    is_expired: Mapped[bool] = mapped_column(default=False)
+
+
+class CustomField(Base):
+    """A field a site added to its documents (read and written as ``AdditionalFields``, answered as
+    ``CustomFields``); others are refused."""
+
+    __tablename__ = "custom_fields"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    label: Mapped[str] = mapped_column(String(100))
 
 
 class Sequence(Base):
@@ -79,7 +108,8 @@ class Case(Base):
     archive_codes: Mapped[list[CaseArchiveCode]] = relationship(order_by="CaseArchiveCode.sort",
                                                                 cascade="all, delete-orphan")
     contacts: Mapped[list[CaseContact]] = relationship(cascade="all, delete-orphan")
-    documents: Mapped[list[Document]] = relationship(order_by="Document.recno", cascade="all, delete-orphan")
+    documents: Mapped[list[Document]] = relationship(order_by="Document.recno", cascade="all, delete-orphan",
+                                                     back_populates="case")
 
 
 class CaseArchiveCode(Base):
@@ -93,11 +123,16 @@ class CaseArchiveCode(Base):
 
 
 class CaseContact(Base):
+    """A party: a contact of the register (``reference_number``), or an unregistered one (a name
+    and an e-mail address, no number)."""
+
     __tablename__ = "case_contacts"
     id: Mapped[int] = mapped_column(primary_key=True)
     case_recno: Mapped[int] = mapped_column(ForeignKey("cases.recno"), index=True)
     role: Mapped[str] = mapped_column(String(50))
-    reference_number: Mapped[str] = mapped_column(String(30), index=True)
+    reference_number: Mapped[str | None] = mapped_column(String(30), index=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
     is_unofficial: Mapped[bool] = mapped_column(default=False)
 
 
@@ -117,22 +152,27 @@ class Document(Base):
     paragraph: Mapped[str | None] = mapped_column(String(200))
     access_group: Mapped[str | None] = mapped_column(String(100))
     archive: Mapped[str | None] = mapped_column(String(100))
-    external_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    custom_fields: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # the site's additional fields
     responsible_enterprise_recno: Mapped[int | None] = mapped_column(ForeignKey("enterprises.recno"))
     responsible_person: Mapped[str | None] = mapped_column(String(200))  # e-mail of the saksbehandler/attestant
-    linked_documents: Mapped[list[str]] = mapped_column(JSON, default=list)  # document numbers
+    referring_documents: Mapped[list[str]] = mapped_column(JSON, default=list)  # document numbers
     created: Mapped[datetime]
+    case: Mapped[Case] = relationship(back_populates="documents")
     responsible: Mapped[Enterprise | None] = relationship()
     contacts: Mapped[list[DocumentContact]] = relationship(cascade="all, delete-orphan")
     files: Mapped[list[File]] = relationship(cascade="all, delete-orphan")
 
 
 class DocumentContact(Base):
+    """A sender or recipient: registered (``reference_number``) or unregistered (name, e-mail)."""
+
     __tablename__ = "document_contacts"
     id: Mapped[int] = mapped_column(primary_key=True)
     document_recno: Mapped[int] = mapped_column(ForeignKey("documents.recno"), index=True)
     role: Mapped[str] = mapped_column(String(50))
-    reference_number: Mapped[str] = mapped_column(String(30))
+    reference_number: Mapped[str | None] = mapped_column(String(30))
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
     is_unofficial: Mapped[bool] = mapped_column(default=False)
 
 
@@ -150,7 +190,5 @@ class File(Base):
 def make_engine(url: str) -> Engine:
     """An engine for the simulator's own tables (same SQLite set-up as saksrobot's database), created
     when missing: a simulator's database is seed data, remade at will, so it has no migrations."""
-    engine = database.engine_for(url)
-    Base.metadata.create_all(engine)
-    return engine
+    return fresh_tables(database.engine_for(url), Base)
 

@@ -41,39 +41,55 @@ DEMO_ENTERPRISES = [e[1] for e in ENTERPRISES]
 USERS = [("robot", "Saksrobot (RPA)"), ("arkivar", "Anne Arkivar")]
 
 P13 = "Offl. § 13 jf. fvl. § 13 (1) nr.1"
-CODE_TABLES: dict[str, list[tuple[str, str]]] = {
-    "Sakstype": [("Sak", "Generell sak"), ("Elev", "Elevmappe"), ("Barn", "Barnemappe"), ("PPT", "PPT-sak"),
-                 ("Faktura", "Fakturasak"), ("Personal", "Personalsak")],
-    "Saksstatus": [("B", "Under behandling"), ("A", "Avsluttet"), ("AS", "Avsluttet av saksbehandler"),
-                   ("U", "Utgår"), ("R", "Reservert")],
-    "Tilgangskode": [("U", "Ugradert"), ("13", "Taushetsplikt"), ("14", "Unntatt innsyn etter offl. § 14"),
+# (code, description[, recno]); recnos not given are numbered from 200 001
+CODE_TABLES: dict[str, list[tuple]] = {
+    db.CASE_TYPE: [("Sak", "Generell sak"), ("Elev", "Elevmappe"), ("Barn", "Barnemappe"), ("PPT", "PPT-sak"),
+                   ("Faktura", "Fakturasak"), ("Personal", "Personalsak")],
+    db.CASE_STATUS: [("B", "Under behandling"), ("R", "Opprettet av saksbehandler"),
+                     ("S", "Avsluttet av saksbehandler"), ("F", "Ferdig fra saksbehandler"), ("A", "Avsluttet"),
+                     ("U", "Utgår"), ("P", "Unntatt prosesstyring")],
+    db.JOURNAL_STATUS: [("J", "Journalført"), ("F", "Ferdigstilt fra saksbehandler"), ("G", "Godkjent av leder"),
+                        ("E", "Ekspedert"), ("A", "Arkivert"), ("U", "Utgår"), ("R", "Reservert dokument"),
+                        ("M", "Midlertidig registrert av saksbehandler"), ("S", "Registrert av saksbehandler")],
+    db.DOCUMENT_CATEGORY: [("I", "Dokument inn", 110), ("U", "Dokument ut", 111),
+                           ("N", "Internt notat med oppfølging", 113), ("X", "Internt notat uten oppfølging", 60005),
+                           ("S", "Saksframlegg", 60006)],
+    db.ACCESS_CODE: [("U", "Ugradert"), ("13", "Taushetsplikt"), ("14", "Unntatt innsyn etter offl. § 14"),
                      ("17", "Unntatt etter offl. § 17"), ("26", "Unntatt etter offl. § 26")],
-    "Dokumentkategori": [("Dokument inn", "Inngående dokument (I)"), ("Dokument ut", "Utgående dokument (U)"),
-                         ("Internt notat", "Internt notat (N)")],
-    "Journalstatus": [("J", "Journalført"), ("F", "Ferdigstilt"), ("E", "Ekspedert"), ("A", "Arkivert")],
-    "Arkivdel": [("Sakarkiv", "Sakarkiv"), ("Elev", "Elevarkiv"), ("Barn", "Barnehagearkiv"),
-                 ("PPT", "PPT-arkiv"), ("Faktura", "Fakturaarkiv"), ("Personal", "Personalarkiv")],
-    "Ordningsprinsipp": [("FAGKLASSE PRINSIPP", "K-koder (fagklasser)"), ("FNR", "Fødselsnummer"),
-                         ("ORGNR", "Organisasjonsnummer"), ("EMNEKODE", "Emnekode")],
-    "Tilgangsgruppe": [("Alle", "Alle"), ("Byarkivet", "Byarkivet"), ("PPT", "PPT"), ("Økonomi", "Økonomi"),
-                       ("Nordby skole", "Nordby skole"), ("Sørbyen skole", "Sørbyen skole"),
-                       ("Solsikken barnehage", "Solsikken barnehage")],
+    db.SUB_ARCHIVE: [("Sakarkiv", "Sakarkiv"), ("Elev", "Elevarkiv"), ("Barn", "Barnehagearkiv"),
+                     ("PPT", "PPT-arkiv"), ("Faktura", "Fakturaarkiv"), ("Personal", "Personalarkiv")],
+    db.CLASSIFICATION: [("FAGKLASSE PRINSIPP", "K-koder (fagklasser)"), ("FNR", "Fødselsnummer"),
+                        ("ORGNR", "Organisasjonsnummer"), ("EMNEKODE", "Emnekode")],
+    db.ACCESS_GROUP: [("Alle", "Alle"), ("Byarkivet", "Byarkivet"), ("PPT", "PPT"), ("Økonomi", "Økonomi"),
+                      ("Nordby skole", "Nordby skole"), ("Sørbyen skole", "Sørbyen skole"),
+                      ("Solsikken barnehage", "Solsikken barnehage")],
 }
+# the site's additional fields on documents: (name, label). saksrobot's key of a journal post is one.
+CUSTOM_FIELDS = [("CF_SaksrobotId", "Saksrobot-ID"), ("CF_Prosjektnummer", "Prosjektnummer")]
+
+
+def _code_rows() -> list[db.Code]:
+    rows, recno = [], 200_000
+    for table, values in CODE_TABLES.items():
+        for code, description, *given in values:
+            recno += 1
+            rows.append(db.Code(table=table, code=code, description=description, recno=given[0] if given else recno))
+    return rows
 
 
 def seed(session: Session, now: datetime) -> None:
     """Fill an empty database. Existing cases are made through ``create`` so numbers are real."""
     from saksrobot.simulators.archive.service import ArchiveService
 
-    for table, rows in CODE_TABLES.items():
-        session.add_all(db.Code(table=table, code=c, description=d) for c, d in rows)
-    session.add_all(db.Enterprise(name=n, enterprise_number=o, is_internal=True) for n, o in UNITS)
+    session.add_all(_code_rows())
+    session.add_all(db.CustomField(name=n, label=label) for n, label in CUSTOM_FIELDS)
+    session.add_all(db.Enterprise(name=n, enterprise_number=o, categories=[db.INTERNAL_UNIT]) for n, o in UNITS)
     session.add_all(db.Enterprise(name=n, enterprise_number=o) for n, o in ENTERPRISES)
     session.add_all(db.Person(first_name=f, last_name=last, personal_id_number=fnr, address=a)
                     for f, last, fnr, a in PERSONS)
     session.add_all(db.User(username=u, display_name=d) for u, d in USERS)
     session.flush()
-    units = {e.name: e.recno for e in session.query(db.Enterprise).filter_by(is_internal=True)}
+    units = {e.name: e.recno for e in session.query(db.Enterprise) if e.is_internal}
     existing = [
         (now.replace(year=now.year - 1, month=3, day=14), {
             "Title": "Reguleringsplan for sentrum", "CaseType": "Sak", "SubArchive": "Sakarkiv",
@@ -99,6 +115,6 @@ def seed(session: Session, now: datetime) -> None:
     service = ArchiveService(session)
     for created, parameter in existing:
         case = service.create_case(parameter, now=created)
-        service.create_document({"CaseNumber": case.case_number, "Title": "Saksframlegg",
-                                 "Category": "Internt notat", "AccessCode": parameter.get("AccessCode", "U"),
+        service.create_document({"CaseNumber": case.case_number, "Title": "Saksframlegg", "Category": "Saksframlegg",
+                                 "Status": "J", "AccessCode": parameter.get("AccessCode", "U"),
                                  "Paragraph": parameter.get("Paragraph")}, now=created)

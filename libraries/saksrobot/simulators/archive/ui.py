@@ -21,6 +21,16 @@ from saksrobot.simulators.common import SimulatorUi, in_transaction
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+def _unregistered(lines: str, role: str, unofficial: bool) -> list[dict[str, Any]]:
+    """Unregistered parties typed one per line as ``Navn; e-post``."""
+    parties = []
+    for line in lines.splitlines():
+        name, _, email = (part.strip() for part in line.partition(";"))
+        if name or email:
+            parties.append({"Role": role, "ContactName": name, "Email": email or None, "IsUnofficial": unofficial})
+    return parties
+
+
 class Ui(SimulatorUi):
     """The UI routes over one database, with the faults read at each request."""
 
@@ -30,8 +40,12 @@ class Ui(SimulatorUi):
                          is_user=lambda session, name: session.get(db.User, name) is not None)
 
     def _codes(self, service: ArchiveService) -> dict[str, list[tuple[str, str]]]:
-        tables = ("Sakstype", "Arkivdel", "Ordningsprinsipp", "Tilgangskode", "Tilgangsgruppe", "Dokumentkategori")
-        return {t: [(c.code, c.code) for c in service.codes(t)] for t in tables}
+        """The choices of the forms' lists: (code, what the list shows)."""
+        shown = {"Sakstype": (db.CASE_TYPE, False), "Arkivdel": (db.SUB_ARCHIVE, False),
+                 "Ordningsprinsipp": (db.CLASSIFICATION, False), "Tilgangskode": (db.ACCESS_CODE, False),
+                 "Tilgangsgruppe": (db.ACCESS_GROUP, False), "Dokumentkategori": (db.DOCUMENT_CATEGORY, True)}
+        return {name: [(c.code, c.description if described else c.code) for c in service.codes(table)
+                       if not c.is_expired] for name, (table, described) in shown.items()}
 
     def _run(self, work: Callable[[ArchiveService], Any]) -> Any:
         return in_transaction(self.sessions, ArchiveService, work)
@@ -83,6 +97,8 @@ class Ui(SimulatorUi):
             "ResponsibleEnterpriseRecno": values.get("ResponsibleEnterpriseRecno") or None,
             "ExternalId": {"Id": values.get("ExternalId"), "Type": values.get("ExternalIdType")}
             if values.get("ExternalId") else None,
+            "UnregisteredContacts": _unregistered(values.get("UnregisteredContacts", ""), "Sakspart",
+                                                  "IsUnofficial" in values),
             "ArchiveCodes": [{"ArchiveType": values[f"ArchiveType{i}"], "ArchiveCode": values.get(f"ArchiveCode{i}"),
                               "Sort": i, "IsManualText": values[f"ArchiveType{i}"] == "FNR"}
                              for i in (1, 2, 3) if values.get(f"ArchiveType{i}")],
@@ -106,9 +122,9 @@ class Ui(SimulatorUi):
                 select(db.Person).where(db.Person.personal_id_number.in_(references)))}
             names |= {e.enterprise_number: e.name for e in s.s.scalars(
                 select(db.Enterprise).where(db.Enterprise.enterprise_number.in_(references)))}
-            status = s.s.get(db.Code, ("Saksstatus", case.status))
             _ = (case.archive_codes, case.responsible, [(d.files, d.responsible) for d in case.documents])
-            return {"case": case, "names": names, "status_text": status.description if status else case.status,
+            return {"case": case, "names": names, "status_text": s.description(db.CASE_STATUS, case.status),
+                    "categories": dict(self._codes(s)["Dokumentkategori"]), "fields": s.custom_fields(),
                     "codes": self._codes(s), "units": [(u.recno, u.name) for u in s.units()]}
         return self._run(load)
 
@@ -146,18 +162,20 @@ class Ui(SimulatorUi):
                 files.append({"Title": stem or suffix, "Format": suffix.lower() if stem else "bin",
                               "Base64Data": base64.b64encode(await upload.read()).decode()})
         contact = values.get("Contact", "").strip()
-        role = "Avsender" if values.get("Category") == "Dokument inn" else "Mottaker"
+        role = "Avsender" if values.get("Category") == "I" else "Mottaker"
         parameter = {
             "CaseNumber": context["case"].case_number, "Title": values.get("Title"),
             "UnofficialTitle": values.get("UnofficialTitle"), "Category": values.get("Category"),
             "DocumentDate": values.get("DocumentDate"), "AccessCode": values.get("AccessCode"),
-            "Paragraph": values.get("Paragraph"), "AccessGroup": values.get("AccessGroup"),
-            "ExternalId": values.get("ExternalId"), "Files": files,
+            "Paragraph": values.get("Paragraph"), "AccessGroup": values.get("AccessGroup"), "Files": files,
+            "AdditionalFields": [{"Name": f.name, "Value": values[f"CF:{f.name}"]} for f in context["fields"]
+                                 if values.get(f"CF:{f.name}", "").strip()],
             "ResponsibleEnterpriseRecno": values.get("ResponsibleEnterpriseRecno") or None,
             "ResponsiblePersonEmail": values.get("ResponsiblePersonEmail"),
-            "LinkedDocuments": values.get("LinkedDocuments", "").split(),
+            "ReferringDocuments": [{"DocumentNumber": n} for n in values.get("ReferringDocuments", "").split()],
             "Contacts": [{"Role": role, "ReferenceNumber": contact, "IsUnofficial": len(contact) == 11}]
             if contact else [],
+            "UnregisteredContacts": _unregistered(values.get("UnregisteredContact", ""), role, True),
         }
         try:
             document = await run_in_threadpool(self._run, lambda s: s.create_document(parameter, self.clock()))
@@ -167,15 +185,16 @@ class Ui(SimulatorUi):
         return RedirectResponse(f"/saker/{recno}", status_code=303)
 
     async def search(self, request: Request, saksnummer: str = "", tittel: str = "", ekstern_id: str = "",
-                     sakspart: str = "", sakstype: str = "") -> Response:
+                     ekstern_id_type: str = "", sakspart: str = "", sakstype: str = "") -> Response:
         if not self.user(request):
             return self.to_login(request)
-        q = {"saksnummer": saksnummer, "tittel": tittel, "ekstern_id": ekstern_id, "sakspart": sakspart,
-             "sakstype": sakstype}
+        q = {"saksnummer": saksnummer, "tittel": tittel, "ekstern_id": ekstern_id, "ekstern_id_type": ekstern_id_type,
+             "sakspart": sakspart, "sakstype": sakstype}
         searched = any(q.values())
 
         def run(s: ArchiveService) -> tuple:
-            found = s.find_cases({"CaseNumber": saksnummer, "Title": tittel, "ExternalId": ekstern_id,
+            found = s.find_cases({"CaseNumber": saksnummer, "Title": tittel,
+                                  "ExternalId": {"Id": ekstern_id, "Type": ekstern_id_type},
                                   "ContactReferenceNumber": sakspart, "CaseType": sakstype,
                                   "MaxReturnedCases": 100}) if searched else ([], 0)
             return found, self._codes(s)

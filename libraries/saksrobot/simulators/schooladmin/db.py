@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from saksrobot import database
+from saksrobot.simulators.tables import fresh_tables
 
 
 class Base(DeclarativeBase):
@@ -119,7 +120,5 @@ class Attachment(Base):
 def make_engine(url: str) -> Engine:
     """An engine for the simulator's own tables (same SQLite set-up as saksrobot's database), created
     when missing: a simulator's database is seed data, remade at will, so it has no migrations."""
-    engine = database.engine_for(url)
-    Base.metadata.create_all(engine)
-    return engine
+    return fresh_tables(database.engine_for(url), Base)
 

@@ -75,6 +75,8 @@ def run(
     robot: Annotated[str, typer.Argument(help="Robot name (robots/<name>.robot) or path")],
     variable: Annotated[list[str], typer.Option("--variable", "-v", help="NAME:value for the robot")] = [],  # noqa: B006
     timeout: Annotated[float | None, typer.Option(help="Stop the run after this many seconds")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Read the systems and the input, decide every item, write nothing (dry-run.jsonl)")] = False,
 ) -> None:
     """Run one robot once. Output goes to logs/<robot>/<time>-<run id>/; exit code 1 on failure."""
     from saksrobot.runner import run_robot
@@ -82,9 +84,24 @@ def run(
     settings = _settings()
     variables = dict(v.split(":", 1) for v in variable)
     with _errors_shown():
-        result = run_robot(settings, robot, variables=variables, timeout=timeout)
+        result = run_robot(settings, robot, variables=variables, timeout=timeout, dry_run=dry_run)
     console.print(f"{result.status.value}: {result.log_html}", soft_wrap=True)
+    if dry_run:
+        _print_dry_run(result.output_dir / "dry-run.jsonl")
     raise typer.Exit(0 if result.succeeded else 1)
+
+
+def _print_dry_run(plan: Path) -> None:
+    """What a dry run would have done, item by item."""
+    records = [json.loads(line) for line in plan.read_text(encoding="utf-8").splitlines()] if plan.exists() else []
+    table = Table("Nøkkel", "Ville blitt", "Årsak", "Ville gjort", title=f"Tørrkjøring: {len(records)} oppgaver")
+    names = {"done": "ferdig", "manual": "til manuell behandling", "retry": "prøvd igjen", "failed": "feilet"}
+    for record in records:
+        nothing = "(ingenting: fantes fra før)" if record["outcome"] == "done" else ""
+        table.add_row(record["key"], names.get(record["outcome"], record["outcome"]), record["reason"] or "",
+                      "\n".join(record["would"]) or nothing)
+    console.print(table)
+    console.print(f"Ingenting er skrevet. Detaljer: {plan}", soft_wrap=True)
 
 
 @app.command()
@@ -116,44 +133,35 @@ def docs(output: Annotated[Path, typer.Option(help="Folder for the HTML files")]
     from saksrobot import keywords
 
     output.mkdir(parents=True, exist_ok=True)
-    arguments = {"WorkItemsLibrary": "::process=example"}  # libraries that need import arguments
+    arguments = {"WorkItemsLibrary": "::process=example",  # libraries that need import arguments
+                 "FolderIntakeLibrary": "::var/eksempel"}
     for name in keywords.__all__:
         target = output / f"{name}.html"
         libdoc(f"saksrobot.keywords.{name}{arguments.get(name, '')}", str(target), quiet=True)
         console.print(str(target))
 
 
-ROBOT_TEMPLATE = """*** Settings ***
-Documentation       {title}.
-...
-...                 Describe the business process here: where the items come from, what the
-...                 robot does with each, and what it hands over to archive staff.
-
-Library             saksrobot.keywords.ArchiveLibrary
-
-Suite Setup         Open Archive
-Suite Teardown      Close Archive
-
-
-*** Tasks ***
-{title}
-    [Documentation]    One line on what this task achieves for archive staff.
-    Log    Write the process as business-level keywords.
-"""
-
-
 @new_app.command("robot")
 def new_robot(name: Annotated[str, typer.Argument(help="snake_case name, e.g. building_permits")]) -> None:
-    """Scaffold robots/<name>.robot from a template that follows the house style."""
+    """Scaffold a working folder-fed robot: robots/<name>.robot (producer and consumer tasks, the
+    handler in Robot Framework), sample files in robots/data/<name>/, a gevinst baseline to paste
+    into config/local.toml, and an acceptance test tests/acceptance/<name>.robot that passes as made."""
+    from saksrobot.scaffold import scaffold
+
     if not name.isidentifier() or name != name.lower():
         console.print("[red]The name must be snake_case (letters, digits, _).[/red]")
         raise typer.Exit(2)
-    target = _settings().path("robots") / f"{name}.robot"
-    if target.exists():
-        console.print(f"[red]{target} exists already.[/red]")
-        raise typer.Exit(2)
-    target.write_text(ROBOT_TEMPLATE.format(title=name.replace("_", " ").capitalize()), encoding="utf-8")
-    console.print(f"Created {target}. Run it with: saksrobot run {name}")
+    try:
+        made = scaffold(_settings().home, name)
+    except FileExistsError as exists:
+        console.print(f"[red]{exists} exists already.[/red]")
+        raise typer.Exit(2) from None
+    for path in (made.robot, made.samples, made.baseline, made.test):
+        console.print(f"Created {path}", soft_wrap=True)
+    console.print(f"\nTry it:   saksrobot run {name} --dry-run\nTest it:  .venv/bin/python -m robot --outputdir "
+                  f"logs/test tests/acceptance/{name}.robot\nRun it:   saksrobot run {name}\n"
+                  f"Baseline for saksrobot report (paste into config/local.toml):\n", soft_wrap=True)
+    sys.stdout.write(made.baseline.read_text(encoding="utf-8"))
 
 
 def _engine(settings: Settings):  # noqa: ANN202 - import kept lazy for a fast --help
@@ -195,6 +203,16 @@ def queue_list(
 def _item_command(action, *args) -> None:  # noqa: ANN001 - a bound store method
     with _errors_shown():
         _print_items([action(*args)])
+
+
+@queue_app.command("new-key")
+def queue_new_key() -> None:
+    """Print a new key for workitems.encryption_key, which seals the personal fields of work items.
+    Keep it in the secrets folder (file workitems__encryption_key) or the environment
+    (SAKSROBOT_WORKITEMS__ENCRYPTION_KEY), never in config/; items sealed with a lost key cannot be opened."""
+    from saksrobot.workitems.sealed import new_key
+
+    print(new_key())
 
 
 @queue_app.command("show")

@@ -99,6 +99,11 @@ class Screen:
         if not chosen:
             raise BusinessError(f"{unknown} «{text if text is not None else value}»", code="unknown_code")
 
+    def offers(self, label: str, wanted: str) -> bool:
+        """Whether the list field has an option with this value or (any letter case) this text."""
+        options = self.field(label).evaluate("s => [...s.options].map(o => [o.value, o.text.trim()])")
+        return any(wanted == value or wanted.casefold() == text.casefold() for value, text in options)
+
     def submit(self, button: str) -> Response | None:
         """Click ``button`` and wait for the page the form post leads to (after redirects);
         an HTTP 5xx answer is an application error."""
@@ -159,8 +164,8 @@ class LoginPage(Screen):
         self.fill("Passord", password)
         self.submit("Logg inn")
         if self.is_shown():
-            raise ApplicationError(f"Innlogging i {self.system.lower()} feilet (feil brukernavn eller passord?)",
-                                   code="login_failed")
+            raise ConfigurationError(f"Innlogging i {self.system.lower()} feilet: feil brukernavn eller passord "
+                                     "(innstillingene username og password)", code="login_failed")
 
 
 class _SharedBrowser:

@@ -160,6 +160,8 @@ class WorkItemSettings(_Section):
     lease_minutes: float = Field(10, gt=0)  # a consumer that dies frees its item after this long
     max_attempts: int = Field(3, ge=1, le=20)  # application errors, in all, before ``failed``
     backoff_seconds: float = Field(60, ge=0)  # doubled for each attempt
+    encryption_key: SecretStr | None = None  # seals the personal fields of items (a secret: env or secrets folder)
+    retention_days: float = Field(30, ge=0)  # personal fields are removed this long after an item is settled
 
 
 class Baseline(_Section):
@@ -244,6 +246,7 @@ class Settings(BaseSettings):
 
     home: Path = Field(default_factory=project_root)
     logs_dir: Path = Path("logs")
+    dry_run: bool = False  # set by `saksrobot run --dry-run`: read and decide everything, write nothing
     database: DatabaseSettings = DatabaseSettings()
     archive: ArchiveSettings = ArchiveSettings()
     schooladmin: SchoolAdminSettings = SchoolAdminSettings()
@@ -270,7 +273,7 @@ class Settings(BaseSettings):
         config = project_root() / "config"
         files = [p for p in (config / "saksrobot.toml", config / "local.toml") if p.exists()]
         return (init_settings, env_settings, file_secret_settings,
-                TomlConfigSettingsSource(settings_cls, toml_file=files))
+                TomlConfigSettingsSource(settings_cls, toml_file=files, deep_merge=True))  # local adds to defaults
 
     def path(self, value: Path | str) -> Path:
         """Resolve a path setting against the project folder."""

@@ -48,6 +48,7 @@ Robot Survives Latency And Server Errors Over The API
 
 Robot Survives Latency And Server Errors In The Web UI
     [Documentation]    The same through the browser: a failed form post is retried after a fresh look-up.
+    Use The First Sample Rows    12
     Set Simulator Faults    latency_ms=30    error_rate=0.25    seed=12
     ${run}=    Run Archive Cases    backend=ui    retries=6
     Run Should Have Succeeded    ${run}
@@ -66,6 +67,7 @@ Robot Reports What The Archive Could Not Do
 
 UI Robot Logs In Again When The Session Expires
     [Documentation]    Sessions live 3 s, also while a form is filled in: the robot logs in again.
+    Use The First Sample Rows    10
     Set Simulator Faults    session_timeout_minutes=0.05
     ${run}=    Run Archive Cases    backend=ui
     Run Should Have Succeeded    ${run}
@@ -74,6 +76,7 @@ UI Robot Logs In Again When The Session Expires
 UI Robot Follows A Renamed Label When Told
     [Documentation]    An upgrade renamed a label: the items fail, naming the field; an operator sets
     ...    archive.labels and sends them back; the next run creates the cases.
+    Use The First Sample Rows    6
     Set Simulator Faults    renamed_labels={"Offentlig tittel": "Sakstittel"}
     ${blind}=    Run Archive Cases    backend=ui    retries=0    max_attempts=1
     Every Valid Request Should Be    ${blind}    Feilet

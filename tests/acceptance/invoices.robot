@@ -33,8 +33,9 @@ Re-running Files Nothing Twice
     Every Redelivered File Should Be A Duplicate    ${count}
 
 Invoices Through The Archive Web UI
-    [Documentation]    The same inbox filed through the archive's web pages in headless Chromium.
-    Fill The Inbox    with_50_mb_file=${False}
+    [Documentation]    The same kinds of file filed through the archive's web pages in headless Chromium
+    ...    (fewer ordinary invoices: each costs seconds in a browser).
+    Fill The Inbox    with_50_mb_file=${False}    invoices=8
     Run Invoices    backend=ui
     Every File Should Have Its Expected Outcome
     The Archive Should Hold Exactly The Expected Journal Posts

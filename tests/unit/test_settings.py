@@ -67,3 +67,21 @@ def test_a_password_in_a_database_url_is_hidden():
     assert shown["database"]["url"] == "postgresql+psycopg://saks:**********@db.kommune.no/saks"
     assert "SuperHemmelig" not in str(shown)
     assert load_settings().redacted()["database"]["url"] == "sqlite:///var/saksrobot.db"
+
+
+def test_local_toml_adds_to_the_defaults_section_by_section(tmp_path, monkeypatch):
+    """A site's config/local.toml changes what it names and keeps every other default (a robot's
+    baseline added there does not drop the shipped robots' baselines)."""
+    import shutil
+
+    from saksrobot import settings as settings_module
+
+    shutil.copytree(settings_module.project_root() / "config", tmp_path / "config")
+    (tmp_path / "config" / "local.toml").write_text(
+        '[archive]\nbase_url = "https://p360.kommune.no"\n\n[[gevinst.baselines.byggesoknader]]\nversion = "1"\n'
+        'valid_from = 2026-01-01\nmanual_minutes = 10\n', encoding="utf-8")
+    monkeypatch.setattr(settings_module, "project_root", lambda: tmp_path)
+    settings = load_settings()
+    assert settings.archive.base_url == "https://p360.kommune.no"
+    assert settings.archive.document_key_field == "CF_SaksrobotId" and settings.archive.retries == 3
+    assert {"archive_cases", "invoices", "byggesoknader"} <= set(settings.gevinst.baselines)

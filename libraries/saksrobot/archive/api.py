@@ -36,6 +36,7 @@ from saksrobot.settings import Settings
 log = logging.getLogger(__name__)
 RPC_PATH = "/Biz/v2/api/call/SI.Data.RPC/SI.Data.RPC"
 DOCUMENT_CATEGORIES = "code table: Document category"
+CASE_TYPES, SUB_ARCHIVES, ACCESS_CODES = "code table: Case type", "Noark Subarchive", "code table: Access code"
 R = TypeVar("R", bound=sif.Response)
 _METHOD_OF = {arguments: (service, method, answer) for (service, method), (arguments, answer) in sif.METHODS.items()}
 
@@ -115,7 +116,7 @@ class ApiArchive(Archive):
         self._sif = SifClient(settings, transport)
         self._settings = settings.archive
         self._units: dict[str, int] = {}
-        self._categories: list[tuple[str, str]] | None = None
+        self._code_tables: dict[str, list[tuple[str, str]]] = {}
 
     def _unit_recno(self, name: str) -> int:
         """An internal unit by name: an enterprise in the units' contact category."""
@@ -127,14 +128,44 @@ class ApiArchive(Archive):
             self._units[name] = matches[0].Recno
         return self._units[name]
 
+    def _check(self) -> None:
+        self._category("Dokument inn")  # the code table is needed anyway; a refused key is a 401
+
+    def _codes(self, table: str) -> list[tuple[str, str]]:
+        if table not in self._code_tables:
+            rows = self._sif.call(support.GetCodeTableRowsArgs(CodeTableName=table)).CodeTableRows
+            self._code_tables[table] = [(r.Code or "", r.Description or "") for r in rows or [] if not r.IsExpired]
+        return self._code_tables[table]
+
+    def _known(self, table: str, value: str | None) -> bool:
+        return value is None or any(value.casefold() in (code.casefold(), text.casefold())
+                                    for code, text in self._codes(table))
+
+    def _contact_known(self, reference: str) -> bool:
+        if reference.startswith("recno:"):
+            return True
+        if len(reference) == 11:
+            return bool(self._sif.call(contacts.GetPrivatePersonsArgs(PersonalIdNumber=reference)).PrivatePersons)
+        return bool(self._sif.call(contacts.GetEnterprisesArgs(EnterpriseNumber=reference)).Enterprises)
+
+    def _case_problems(self, case: NewCase, registered: frozenset[str]) -> list[str]:
+        problems = [f"Ukjent {label} «{value}»" for table, label, value in (
+            (CASE_TYPES, "sakstype", case.case_type), (SUB_ARCHIVES, "arkivdel", case.sub_archive),
+            (ACCESS_CODES, "tilgangskode", case.access_code)) if not self._known(table, value)]
+        try:
+            self._unit_recno(case.responsible_unit)
+        except BusinessError as unknown:
+            problems.append(unknown.message)
+        problems += [f"Fant ingen kontakt med referansenummer {p.reference}" for p in case.parties
+                     if p.reference not in registered and not self._contact_known(p.reference)]
+        return problems
+
     def _category(self, value: str) -> str:
         """The archive's code for a document category (read once from its code table)."""
-        if self._categories is None:
-            rows = self._sif.call(support.GetCodeTableRowsArgs(CodeTableName=DOCUMENT_CATEGORIES)).CodeTableRows
-            self._categories = [(r.Code or "", r.Description or "") for r in rows or [] if not r.IsExpired]
-        code = category_code(value, self._categories)
+        categories = self._codes(DOCUMENT_CATEGORIES)
+        code = category_code(value, categories)
         if code is None:
-            known = ", ".join(description for _, description in self._categories)
+            known = ", ".join(description for _, description in categories)
             raise BusinessError(f"Ukjent dokumentkategori «{value}» (arkivet har: {known})", code="unknown_category")
         return code
 

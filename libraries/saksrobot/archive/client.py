@@ -17,6 +17,7 @@ from saksrobot.archive.models import (
     NewJournalPost,
     PrivatePerson,
 )
+from saksrobot.errors import BusinessError
 from saksrobot.retry import Retry
 from saksrobot.settings import Backend, Settings
 
@@ -59,6 +60,30 @@ class Archive(ABC):
     @abstractmethod
     def close(self) -> None:
         """Release the connection (HTTP client or browser)."""
+
+    @abstractmethod
+    def _check(self) -> None:
+        """One read that needs working credentials."""
+
+    @abstractmethod
+    def _case_problems(self, case: NewCase, registered: frozenset[str]) -> list[str]:
+        """What the archive would refuse in ``case``, found by reading only (codes, units, and the
+        contacts not among ``registered``)."""
+
+    def check_case(self, case: NewCase, registered: frozenset[str] = frozenset()) -> None:
+        """Raise the :class:`~saksrobot.errors.BusinessError` the archive would answer a create of
+        ``case`` with, without writing anything (a dry run's decision); contacts in ``registered``
+        count as known (the dry run would have registered them)."""
+        problems = self._retry(self._case_problems, case, registered)
+        if case.access_code != "U" and not case.paragraph:
+            problems.append(f"Hjemmel må fylles ut når tilgangskoden er «{case.access_code}»")
+        if problems:
+            raise BusinessError("; ".join(problems), code="archive_refused")
+
+    def check(self) -> None:
+        """Prove the archive answers and accepts the credentials, or raise why not (a wrong key or
+        password is a :class:`~saksrobot.errors.ConfigurationError`: the run stops before any item)."""
+        self._retry(self._check)
 
     # -- what robots call: retried on application errors --------------------------------------
     def find_cases(self, query: CaseQuery) -> list[Case]:

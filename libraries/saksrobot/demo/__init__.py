@@ -6,6 +6,7 @@ import json
 import shutil
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -21,6 +22,7 @@ from saksrobot.runner import RunResult, run_robot
 from saksrobot.settings import Settings
 from saksrobot.simulators.server import RunningSimulators
 from saksrobot.workitems import State, WorkItemStore
+from saksrobot.workitems.sealed import new_key
 
 STATES = {State.DONE: "ferdig", State.MANUAL: "til manuell behandling", State.PENDING: "prøves igjen",
           State.FAILED: "feilet"}
@@ -28,9 +30,13 @@ STATES = {State.DONE: "ferdig", State.MANUAL: "til manuell behandling", State.PE
 
 def robot_environment(settings: Settings, sims: RunningSimulators, *, database_url: str,
                       archive_backend: str = "api", schooladmin_backend: str = "ui") -> dict[str, str]:
-    """Environment that points a robot subprocess at running simulators and a database."""
+    """Environment that points a robot subprocess at running simulators and a database (SQLite),
+    with a key for the personal fields of its work items (a key file beside the database, as a
+    secrets folder would hold it)."""
     return {
         "SAKSROBOT_DATABASE__URL": database_url,
+        "SAKSROBOT_WORKITEMS__ENCRYPTION_KEY": settings.workitems.encryption_key.get_secret_value()
+        if settings.workitems.encryption_key else demo_key(database_url),
         "SAKSROBOT_ARCHIVE__BASE_URL": sims.archive_url,
         "SAKSROBOT_ARCHIVE__API_KEY": sims.api_key,
         "SAKSROBOT_ARCHIVE__CLIENT_ID": sims.client_id,
@@ -42,6 +48,17 @@ def robot_environment(settings: Settings, sims: RunningSimulators, *, database_u
         "SAKSROBOT_SCHOOLADMIN__BACKEND": schooladmin_backend,
         "SAKSROBOT_HOME": str(settings.home),
     }
+
+
+def demo_key(database_url: str) -> str:
+    """The work-item key of a demo or test database: made once, kept in ``workitems.key`` beside it."""
+    folder = Path(database_url.removeprefix("sqlite:///")).parent
+    key_file = folder / "workitems.key"
+    if not key_file.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        key_file.touch(mode=0o600)
+        key_file.write_text(new_key(), encoding="utf-8")
+    return key_file.read_text(encoding="utf-8").strip()
 
 
 def run_demo(settings: Settings, *, backend: str, console: Console) -> bool:

@@ -640,7 +640,8 @@ def render_table(report: Report, console: Any) -> None:
                 column.justify = "right"
             for line in [*view.lines, view.total]:
                 table.add_row(line.process, *(cell_text(line, key, kinds[key]) for key, _ in columns),
-                              style="bold" if line is view.total else None, end_section=line is view.lines[-1])
+                              style="bold" if line is view.total else None,
+                              end_section=bool(view.lines) and line is view.lines[-1])
             console.print(table)
     responsible = {line.process: line.gevinstansvarlig for line in report.views[0].lines if line.gevinstansvarlig}
     if responsible:

@@ -1,22 +1,33 @@
 """Robot Framework keyword libraries: thin, documented facades over saksrobot's services.
 
-Import them in a robot as ``Library    saksrobot.keywords.ArchiveLibrary``.
+Import them in a robot as ``Library    saksrobot.keywords.ArchiveLibrary``. Each library is
+imported when first named, so a robot pays only for the libraries it uses.
 """
 
-from saksrobot.keywords.archive import ArchiveLibrary
-from saksrobot.keywords.case_requests import CaseRequestsLibrary
-from saksrobot.keywords.invoices import InvoicesLibrary
-from saksrobot.keywords.ppt_referrals import PptReferralsLibrary
-from saksrobot.keywords.school_cases import SchoolCasesLibrary
-from saksrobot.keywords.schooladmin import SchoolAdminLibrary
-from saksrobot.keywords.workitems import WorkItemsLibrary
+from __future__ import annotations
 
-__all__ = [
-    "ArchiveLibrary",
-    "CaseRequestsLibrary",
-    "InvoicesLibrary",
-    "PptReferralsLibrary",
-    "SchoolAdminLibrary",
-    "SchoolCasesLibrary",
-    "WorkItemsLibrary",
-]
+import importlib
+from typing import Any
+
+_MODULES = {
+    "ArchiveLibrary": "archive",
+    "CaseRequestsLibrary": "case_requests",
+    "FolderIntakeLibrary": "folder_intake",
+    "InvoicesLibrary": "invoices",
+    "PptReferralsLibrary": "ppt_referrals",
+    "RobotTestingLibrary": "robot_testing",
+    "SchoolAdminLibrary": "schooladmin",
+    "SchoolCasesLibrary": "school_cases",
+    "WorkItemsLibrary": "workitems",
+}
+__all__ = sorted(_MODULES)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_MODULES[name]}"), name)
+
+
+def __dir__() -> list[str]:
+    return __all__

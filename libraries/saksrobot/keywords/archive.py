@@ -25,6 +25,7 @@ from saksrobot.archive import (
     noark_category,
     open_archive,
 )
+from saksrobot.dryrun import DryRunArchive
 from saksrobot.errors import ApplicationError
 from saksrobot.privacy import install_log_mask
 from saksrobot.settings import Backend, Settings, load_settings
@@ -79,16 +80,27 @@ class ArchiveLibrary:
         """Connects to the archive with the configured back-end, or the one given.
 
         With ``ui`` a headless Chromium is started (one per run) and the robot logs in when
-        the archive asks. Call `Close Archive` at the end (in a teardown).
+        the archive asks. The credentials are tried at once: a wrong API key or password fails
+        here, before any item is touched (an archive that is down only gives a warning: its items
+        are retried later). Call `Close Archive` at the end (in a teardown).
 
         Example:
         | `Open Archive` |            | # the backend from settings |
         | `Open Archive` | backend=ui | # the web UI in Chromium    |
         """
         self.close_archive()
-        self._archive = open_archive(self._settings, backend)
+        archive = open_archive(self._settings, backend)
+        try:
+            archive.check()  # a wrong key or password stops the run here, before any item
+        except ApplicationError as down:  # not the robot's fault: its items wait and are retried
+            logger.warn(f"Arkivet svarer ikke nå ({down.message}); oppgavene prøves igjen senere")
+        except BaseException:
+            archive.close()
+            raise
+        self._archive = DryRunArchive(archive) if self._settings.dry_run else archive
         logger.info(f"Archive opened ({backend or self._settings.archive.backend}, "
-                    f"{self._settings.archive.base_url})")
+                    f"{self._settings.archive.base_url})" + (", dry run: nothing is written" if self._settings.dry_run
+                                                               else ""))
 
     @keyword
     def close_archive(self) -> None:
@@ -167,7 +179,7 @@ class ArchiveLibrary:
     def create_journal_post(self, case_number: str, title: str, category: str = Category.INCOMING,
                             unofficial_title: str | None = None, document_date: date | None = None,
                             access_code: str = "U", paragraph: str | None = None,
-                            sender: str | None = None, files: list[Path] | None = None,
+                            sender: str | None = None, files: list[Path] | Path | None = None,
                             external_id: str | None = None, sender_name: str | None = None,
                             sender_email: str | None = None) -> str:
         """Files a journal post in the case and returns its document number (``YY/NNNNN-N``).
@@ -175,13 +187,14 @@ class ArchiveLibrary:
         ``category`` as staff write it (``Dokument inn``, ``Dokument ut``, ``Notat``), or the
         archive's own description or code. ``sender`` is the sender of an incoming or the
         recipient of an outgoing post (organisasjonsnummer or fødselsnummer); one without either
-        is given as ``sender_name`` (and ``sender_email``). ``files`` are attached as they are.
+        is given as ``sender_name`` (and ``sender_email``). ``files`` (one path, or a list) are
+        attached as they are.
         With ``external_id``, filing again returns the journal post filed before with that id.
 
         Example:
-        | ${doc}= | `Create Journal Post` | 26/00012 | title=Henvisning til PPT |
+        | ${doc}= | `Create Journal Post` | ${case} | title=Henvisning til PPT |
         | ... | category=Dokument inn | access_code=13 | paragraph=Offl. § 13 | files=${CURDIR}/henvisning.pdf |
-        | ${doc}= | `Create Journal Post` | 26/00012 | title=Klage | sender_name=Kari Nordmann |
+        | ${doc}= | `Create Journal Post` | ${case} | title=Klage | sender_name=Kari Nordmann |
         | ... | sender_email=kari@example.no | external_id=KLAGE-7 |
         """
         role = "Avsender" if noark_category(category) == "I" else "Mottaker"
@@ -192,7 +205,7 @@ class ArchiveLibrary:
             unregistered_contacts=(UnregisteredParty(name=sender_name, email=sender_email, role=role),)
             if sender_name else (),
             files=tuple(FileAttachment(title=f.stem, format=f.suffix.lstrip(".").lower(), data=f.read_bytes())
-                        for f in files or ()),
+                        for f in ([files] if isinstance(files, Path) else files or ())),
             external_id=self._external_id(external_id),
         ))
         logger.info(f"Journal post {result.document_number} {'created' if result.created else 'already filed'}")

@@ -7,7 +7,7 @@ from typing import Any
 from robot.api import logger
 from robot.api.deco import keyword, library
 
-from saksrobot.invoices.inbox import Inbox
+from saksrobot.intake import Folder
 from saksrobot.invoices.routing import ReferenceRegister
 from saksrobot.keywords._context import suite_library
 from saksrobot.keywords.archive import ArchiveLibrary
@@ -52,7 +52,7 @@ class InvoicesLibrary:
         work = suite_library(WorkItemsLibrary)
         return Invoices(suite_library(ArchiveLibrary).archive if with_archive else None, work.store,
                         self._settings.invoices, self._register,
-                        Inbox(self._settings.path(self._settings.invoices.folder)))
+                        Folder(self._settings.path(self._settings.invoices.folder)))
 
     @keyword
     def add_work_items_for_inbox_files(self) -> int:

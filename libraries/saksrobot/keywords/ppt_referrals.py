@@ -9,7 +9,7 @@ from saksrobot.keywords._context import suite_library
 from saksrobot.keywords.archive import ArchiveLibrary
 from saksrobot.keywords.schooladmin import SchoolAdminLibrary
 from saksrobot.keywords.workitems import WorkItemsLibrary
-from saksrobot.processes import PptReferrals
+from saksrobot.processes.ppt_referrals import PptReferrals
 from saksrobot.settings import Settings, load_settings
 from saksrobot.workitems import WorkItem
 

@@ -9,7 +9,7 @@ from saksrobot.keywords._context import suite_library
 from saksrobot.keywords.archive import ArchiveLibrary
 from saksrobot.keywords.schooladmin import SchoolAdminLibrary
 from saksrobot.keywords.workitems import WorkItemsLibrary
-from saksrobot.processes import SchoolCases
+from saksrobot.processes.school_cases import SchoolCases
 from saksrobot.settings import Settings, load_settings
 from saksrobot.workitems import WorkItem
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from robot.api import logger
 from robot.api.deco import keyword, library
 
+from saksrobot.dryrun import DryRunSchoolAdmin
 from saksrobot.errors import ApplicationError
 from saksrobot.privacy import install_log_mask
 from saksrobot.schooladmin import SchoolAdmin, open_school_admin
@@ -51,7 +52,8 @@ class SchoolAdminLibrary:
         | `Open School Admin` | backend=api | # the JSON API                   |
         """
         self.close_school_admin()
-        self._school = open_school_admin(self._settings, backend)
+        school = open_school_admin(self._settings, backend)
+        self._school = DryRunSchoolAdmin(school) if self._settings.dry_run else school
         logger.info(f"School-admin system opened ({backend or self._settings.schooladmin.backend}, "
                     f"{self._settings.schooladmin.base_url})")
 

@@ -5,29 +5,44 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from robot.api import logger
 from robot.api.deco import keyword, library
+from robot.errors import ExecutionStatus
 from robot.libraries.BuiltIn import BuiltIn
 
-from saksrobot.database import make_engine
-from saksrobot.errors import ApplicationError, BusinessError, SaksrobotError
+from saksrobot import dryrun
+from saksrobot.errors import ApplicationError, BusinessError, ConfigurationError, errors_made, typed_error
 from saksrobot.gevinst import GevinstLog
+from saksrobot.intake.take_in import check_source, settle
 from saksrobot.settings import Settings, load_settings
 from saksrobot.workitems import RetryPolicy, State, WorkItem, WorkItemStore, utcnow
+from saksrobot.workitems.sealed import Sealer
 
 
-def typed_error(error: BaseException) -> SaksrobotError | None:
-    """The saksrobot error behind a keyword failure (Robot Framework keeps it as the context)."""
-    while error is not None:
-        if isinstance(error, SaksrobotError):
-            return error
-        error = error.__cause__ or error.__context__
-    return None
+class RunStopped(ConfigurationError):
+    """The robot cannot work at all (a setting, a refused key): the whole run stops at once."""
+
+    code = "run_stopped"
+    ROBOT_EXIT_ON_FAILURE = True  # Robot Framework runs no further task
 
 
-@library(scope="SUITE", version="0.1.0", doc_format="ROBOT")
+def _stops_the_run(failure: BaseException) -> bool:
+    """Robot Framework itself is stopping: a signal (``saksrobot run --timeout``, Ctrl+C), a task's
+    time limit, or a failure marked to end the run."""
+    return isinstance(failure, ExecutionStatus) and (failure.exit or failure.test_timeout)
+
+
+def _items(value: Iterable[str] | str | None) -> list[str]:
+    if value is None:
+        return []
+    return [v.strip() for v in value.split(",")] if isinstance(value, str) else list(value)
+
+
+@library(scope="SUITE", version="0.2.0", doc_format="ROBOT")
 class WorkItemsLibrary:
     """Keywords for robots that work through durable work items, one business key at a time.
 
@@ -36,48 +51,78 @@ class WorkItemsLibrary:
     reserved, and the next run takes it up again (the handler's look-up of the external id then
     finds a case made just before the crash). The outcome of the handler decides the state:
 
-    | *Handler result*                   | *Work item*                                   | *Gevinst log* |
-    | returns (a case number or a dict)  | ``done`` with the target references          | counts once per key |
-    | raises a business error (bad data) | ``manual``, for archive staff, with the reason | saves 0 |
-    | raises anything else               | retried with back-off, then ``failed``         | saves 0 |
+    | *Handler result*                       | *Work item*                               | *Gevinst log* |
+    | returns (a case number or a dict)      | ``done`` with the target references      | counts once per key |
+    | `Hand Over To Archive Staff` (bad data) | ``manual``, for archive staff, with reason | saves 0 |
+    | `Retry Later`, or any other failure    | retried with back-off, then ``failed``    | saves 0 |
 
-    Import with the process name: ``Library    saksrobot.keywords.WorkItemsLibrary    process=archive_cases``
+    The handler may be a Python keyword or a Robot Framework user keyword; the two keywords above
+    work at any depth inside it. When the robot cannot work at all (a wrong setting or API key)
+    the item is given back untouched and the run stops; so it is when the run is stopped
+    (``saksrobot run --timeout``, Ctrl+C).
+
+    Items taken in from a folder (`FolderIntakeLibrary`) move their file when settled. Fields
+    named in ``personal`` (at import, or per `Add Work Item`) are sealed apart from the payload
+    (``workitems.encryption_key``), opened only for the consumer, and removed
+    ``workitems.retention_days`` after the item is done.
+
+    Import with the process name:
+    ``Library    saksrobot.keywords.WorkItemsLibrary    process=archive_cases    personal=Parter,Klassering``
 
     Example:
     | `Add Work Item` | REQ-0042 | ${payload} |
     | `Process Work Items` | Create Case For Request |
     """
 
-    def __init__(self, process: str, settings: Settings | None = None) -> None:
-        self._settings = settings = settings or load_settings()
-        engine = make_engine(settings.sqlite_ready(settings.database.url))
+    def __init__(self, process: str, personal: str | None = None, settings: Settings | None = None) -> None:
+        self._settings = settings or load_settings()
         self.process = process
-        self.store = WorkItemStore(
-            engine, lease=timedelta(minutes=settings.workitems.lease_minutes),
-            retry=RetryPolicy(settings.workitems.max_attempts, timedelta(seconds=settings.workitems.backoff_seconds)))
-        self.gevinst = GevinstLog(engine, settings.gevinst)
+        self.personal = _items(personal)
+        self.dry_run = dryrun.active(self._settings)
         self.outcomes: Counter[str] = Counter()
+
+    @cached_property
+    def store(self) -> WorkItemStore:
+        """The work items (opened at first use: writing the library's documentation needs no database)."""
+        settings = self._settings
+        if self.dry_run:
+            dryrun.start(Path(BuiltIn().get_variable_value("${OUTPUT_DIR}")))
+        engine = dryrun.work_item_engine(settings, self.process) if self.dry_run else dryrun.saksrobot_engine(settings)
+        return WorkItemStore(
+            engine, lease=timedelta(minutes=settings.workitems.lease_minutes),
+            retry=RetryPolicy(settings.workitems.max_attempts, timedelta(seconds=settings.workitems.backoff_seconds)),
+            sealer=Sealer(settings.workitems.encryption_key))
+
+    @cached_property
+    def gevinst(self) -> GevinstLog:
+        return GevinstLog(self.store.engine, self._settings.gevinst)
 
     @staticmethod
     def _run_id() -> str | None:
         return BuiltIn().get_variable_value("${RUN_ID}")
 
     @keyword
-    def add_work_item(self, key: str, payload: dict[str, Any] | None = None, priority: int = 0) -> bool:
+    def add_work_item(self, key: str, payload: dict[str, Any] | None = None, priority: int = 0,
+                      personal: list[str] | None = None) -> bool:
         """Adds an item unless one with this business key exists; returns whether it was new.
 
-        Adding the same key again (a re-run of the producer) changes nothing.
+        Adding the same key again (a re-run of the producer) changes nothing. The ``personal``
+        fields of ``payload`` (with those named at import) are sealed, never stored in clear.
 
         Example:
         | ${new}= | `Add Work Item` | REQ-0042 | ${payload} | priority=1 |
+        | ${new}= | `Add Work Item` | KLAGE-7 | ${{ {"navn": "Kari Nordmann"} }} | personal=${{ ["navn"] }} |
         """
-        _, new = self.store.add(self.process, key, payload, priority=priority)
+        _, new = self.store.add(self.process, key, payload, priority=priority,
+                                personal=[*self.personal, *(personal or [])])
         logger.info(f"Work item {key}: {'added' if new else 'already known'}")
         return new
 
-    def add_items(self, items: Iterable[tuple[str, dict[str, Any]]]) -> int:
-        """Add (key, payload) pairs as items (a producer's batch); return how many were new."""
-        return sum(self.store.add(self.process, key, payload)[1] for key, payload in items)
+    def add_items(self, items: Iterable[tuple[str, dict[str, Any]]], personal: Iterable[str] = ()) -> int:
+        """Add (key, payload) pairs as items (a producer's batch), sealing the ``personal`` fields
+        (and those named at import); return how many were new."""
+        personal = [*self.personal, *personal]
+        return sum(self.store.add(self.process, key, payload, personal=personal)[1] for key, payload in items)
 
     @keyword
     def process_work_items(self, handler: str, limit: int | None = None) -> dict[str, int]:
@@ -90,6 +135,8 @@ class WorkItemsLibrary:
         | ${counts}= | `Process Work Items` | Create Case For Request |
         """
         self.store.release_orphans(self.process)
+        if not self.dry_run:
+            self.store.purge_personal(timedelta(days=self._settings.workitems.retention_days))
         counts: Counter[str] = Counter()
         while limit is None or sum(counts.values()) < limit:
             item = self.store.reserve(self.process, run_id=self._run_id())
@@ -106,30 +153,70 @@ class WorkItemsLibrary:
         Example:
         | ${outcome}= | `Handle Work Item` | ${item} | Create Case For Request |
         """
-        try:
-            refs = BuiltIn().run_keyword(handler, item)
-        except Exception as failure:  # noqa: BLE001 - every failure ends in a recorded state
-            error = typed_error(failure)
-            if isinstance(error, BusinessError):
-                return self._record(self.store.hand_over(item, error.code, error.message), "manual")
-            # not one of ours: only its type is recorded (its text may hold anything, names too)
-            error = error or ApplicationError(f"Uventet feil i roboten ({type(failure).__name__}); se loggen",
-                                              code="robot_error")
-            updated = self.store.fail(item, error.code, error.message)
-            return self._record(updated, "failed" if updated.state == State.FAILED else "retry")
+        with dryrun.item(item.key), errors_made() as made:
+            try:
+                check_source(item, self.store)  # a file that cannot be used; a re-delivered key
+                refs = BuiltIn().run_keyword(handler, item)
+            except Exception as failure:  # noqa: BLE001 - every failure ends in a recorded state
+                return self._failed(item, failure, made)
         refs = refs if isinstance(refs, dict) else {"case_number": str(refs)} if refs else {}
         return self._record(self.store.complete(item, refs), "done")
+
+    def _failed(self, item: WorkItem, failure: Exception, made: list) -> str:
+        if _stops_the_run(failure):
+            self.store.release(item, "Kjøringen ble stoppet før oppgaven var ferdig; den tas opp igjen neste gang")
+            raise failure
+        error = typed_error(failure, made)
+        if isinstance(error, ConfigurationError):
+            self.store.release(item, f"Roboten kunne ikke arbeide: {error.message}")
+            raise RunStopped(f"Kjøringen stoppes: {error.message}", code=error.code) from failure
+        if isinstance(error, BusinessError):
+            return self._record(self.store.hand_over(item, error.code, error.message), "manual")
+        # not one of ours: only its type is recorded (its text may hold anything, names too)
+        error = error or ApplicationError(f"Uventet feil i roboten ({type(failure).__name__}); se loggen",
+                                          code="robot_error")
+        updated = self.store.fail(item, error.code, error.message)
+        return self._record(updated, "failed" if updated.state == State.FAILED else "retry")
 
     def _record(self, item: WorkItem, outcome: str) -> str:
         self.gevinst.record(self.process, item.key, outcome, finished_at=utcnow(), run_id=item.run_id,
                             reason_code=item.reason_code, target_refs=item.result or {},
                             arrived_at=item.created_at)
         self.outcomes[outcome] += 1
+        dryrun.decided(item.key, outcome, item.reason_text)
         message = f"Work item {item.key}: {outcome}" + (f" ({item.reason_text})" if item.reason_text and
                                                          outcome != "done" else "")
         (logger.info if outcome == "done" else logger.warn)(message)
+        if not self.dry_run:
+            try:
+                settle(item)  # its file (taken in from a folder) to processed/ or rejected/
+            except ApplicationError as exc:  # the next intake moves it (the item is settled)
+                logger.warn(f"Work item {item.key}: {exc.message}")
         return outcome
 
+    @keyword
+    def hand_over_to_archive_staff(self, reason: str, code: str = "manual") -> None:
+        """Ends the handling of the current item: it goes to archive staff (``manual``) with
+        ``reason`` (in Norwegian, for them) and ``code``. Never retried. Works at any depth
+        inside the handler of `Process Work Items`.
+
+        Example:
+        | IF | not $application.get("tiltakshaver") |
+        |    | `Hand Over To Archive Staff` | Søknaden mangler tiltakshaver | code=missing_applicant |
+        | END |
+        """
+        raise BusinessError(reason, code=code)
+
+    @keyword
+    def retry_later(self, reason: str, code: str = "retry_later") -> None:
+        """Ends the handling of the current item for now: it is tried again after a back-off
+        (``workitems.backoff_seconds``, doubled each time), and ``failed`` after
+        ``workitems.max_attempts``. For a system that is not ready, not for bad data.
+
+        Example:
+        | `Retry Later` | Saken er låst av en saksbehandler |
+        """
+        raise ApplicationError(reason, code=code)
 
     @keyword
     def every_work_item_should_be_settled(self) -> None:

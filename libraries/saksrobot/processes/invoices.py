@@ -6,7 +6,6 @@ the file to ``rejected/`` with the reason beside it."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,13 +21,14 @@ from saksrobot.archive import (
     NewJournalPost,
     Party,
 )
-from saksrobot.errors import ApplicationError, BusinessError, Duplicate
+from saksrobot.errors import BusinessError
+from saksrobot.intake import FileItems, Folder, sha256
+from saksrobot.intake.take_in import check_source, move_file, read
 from saksrobot.invoices import EhfDocument, InvoiceRejected, check, parse_ehf
-from saksrobot.invoices.inbox import Inbox, file_sha256, sha256
 from saksrobot.invoices.routing import ReferenceRegister, Route
 from saksrobot.pdf import render_form
 from saksrobot.settings import InvoiceSettings
-from saksrobot.workitems import State, WorkItem, WorkItemStore
+from saksrobot.workitems import WorkItem, WorkItemStore
 
 log = logging.getLogger(__name__)
 PROCESS = "invoices"
@@ -58,47 +58,22 @@ class Invoices:
     store: WorkItemStore
     settings: InvoiceSettings
     register: ReferenceRegister
-    inbox: Inbox
+    folder: Folder
+
+    @property
+    def files(self) -> FileItems:
+        return FileItems(self.folder, self.store, PROCESS, settle_seconds=self.settings.settle_seconds,
+                         max_bytes=self.settings.max_bytes)
 
     # -- producer ------------------------------------------------------------------------------
     def take_in(self) -> list[str]:
         """Make a work item of every file in the inbox; return the keys of the new items.
 
-        The key is supplier orgnr + invoice number, or the file's hash when it cannot be read. A
-        file whose key an earlier delivery took becomes its own item ``<key>#<hash>`` carrying
-        ``same_key_as``: when it is handled, it is a duplicate if that earlier item was filed, and
-        is filed itself if not (a corrected invoice sent after a rejected one). A file that cannot
-        be taken in (unreadable from disk) is left in the inbox and logged; the others go on.
+        The key is supplier orgnr + invoice number, or the file's hash when it cannot be read (see
+        :mod:`saksrobot.intake` for re-deliveries of a key and files that are not files). A file
+        that cannot be taken in (unreadable from disk) is left in the inbox and logged.
         """
-        self.inbox.create()
-        new = []
-        for file in self.inbox.waiting(self.settings.settle_seconds):
-            try:
-                if key := self._take_in(file):
-                    new.append(key)
-            except OSError as exc:
-                log.warning("Could not take in %s (%s); it stays in the inbox", file.name, type(exc).__name__)
-        return new
-
-    def _take_in(self, file: Path) -> str | None:
-        if file.stat().st_size > self.settings.max_bytes:  # hashed in chunks, never read whole
-            digest, key = file_sha256(file), None
-        else:
-            data = file.read_bytes()
-            digest, key = sha256(data), self._key(data)
-        key = key or f"sha256:{digest[:16]}"
-        payload: dict[str, Any] = {"file": file.name, "sha256": digest}
-        # the key, else (taken by another delivery) <key>#<hash>, <key>#<hash>-2, ...
-        for n in range(1, 1000):
-            candidate = key if n == 1 else f"{key}#{digest[:10]}" + (f"-{n - 1}" if n > 2 else "")
-            existing = self.store.by_keys(PROCESS, [candidate]).get(candidate)
-            if existing is None:
-                self.store.add(PROCESS, candidate, payload | ({"same_key_as": key} if n > 1 else {}))
-                return candidate
-            same_file = existing.payload.get("sha256") == digest and existing.payload.get("file") == file.name
-            if same_file and existing.state in (State.PENDING, State.IN_PROGRESS, State.FAILED):
-                return None  # this very file is waiting for (or with) a consumer, or an operator's retry
-        raise AssertionError("unreachable: a thousand deliveries of one invoice")
+        return self.files.take_in(lambda _name, data: self._key(data))
 
     def _key(self, data: bytes) -> str | None:
         """The invoice's key, or None when the file cannot be read as EHF (its hash is the key then)."""
@@ -110,43 +85,27 @@ class Invoices:
     # -- consumer ------------------------------------------------------------------------------
     def file(self, item: WorkItem) -> dict[str, Any]:
         """Check, route and file the item's invoice; a business error says why it was not filed."""
-        file = self.inbox.find(item.payload["file"], item.payload["sha256"])
-        if file is None:
-            raise BusinessError(f"Filen «{item.payload['file']}» finnes ikke lenger i innboksen", code="file_missing")
+        item = self._with_source(item)
         try:
-            self._refuse_duplicate(item)
-            data = self._read(file)
+            check_source(item, self.store)
+            data = read(item, self.settings.max_bytes)
             doc, route, warnings = self._check(data)
             result = self._archive(doc, route, data)
         except BusinessError as refused:  # bad data: the file to rejected/, the item to finance staff
-            self._move(self.inbox.move_rejected, file, f"{refused.code}: {refused.message}")
+            move_file(item, processed=False, reason=f"{refused.code}: {refused.message}")
             raise
-        self._move(self.inbox.move_processed, file)
+        move_file(item, processed=True)
         log.info("%s: %s %s filed as %s, routed to %s", item.key, _kind(doc), doc.number,
                  result["document_number"], route.unit)
         return {**result, "unit": route.unit, "approver": route.approver, "matched_by": route.matched_by,
                 "warnings": warnings}
 
-    @staticmethod
-    def _move(move: Callable[..., Path], file: Path, *reason: str) -> None:
-        """A folder that cannot be written is the system's trouble: retried, never a business outcome."""
-        try:
-            move(file, *reason)
-        except OSError as exc:
-            raise ApplicationError(f"Kunne ikke flytte filen {file.name} ({type(exc).__name__})",
-                                   code="folder_error") from exc
-
-    def _refuse_duplicate(self, item: WorkItem) -> None:
-        original = item.payload.get("same_key_as") or item.payload.get("duplicate_of")
-        if original and (first := self.store.by_keys(PROCESS, [original]).get(original)) and first.state == State.DONE:
-            raise Duplicate(f"Samme faktura ({original}) er allerede arkivert som "
-                            f"{first.result.get('document_number')}; denne filen er ikke arkivert")
-
-    def _read(self, file: Path) -> bytes:
-        if (size := file.stat().st_size) > self.settings.max_bytes:
-            raise InvoiceRejected(f"Filen er for stor ({size // 1_000_000} MB; grensen er "
-                                  f"{self.settings.max_bytes // 1_000_000} MB)", code="too_large")
-        return file.read_bytes()
+    def _with_source(self, item: WorkItem) -> WorkItem:
+        """An item taken in by release 0.1 (``{file, sha256}`` in its payload) in today's form."""
+        if "source" not in item.payload and "file" in item.payload:
+            item.payload = {**item.payload, "source": {"folder": str(self.folder.root), "file": item.payload["file"],
+                                                       "sha256": item.payload["sha256"]}}
+        return item
 
     def _check(self, data: bytes) -> tuple[EhfDocument, Route, list[str]]:
         doc = parse_ehf(data, max_bytes=self.settings.max_bytes)

@@ -150,14 +150,18 @@ def record_event(engine: Engine, robot: str, status: RunStatus, reason: str, sta
 
 def run_robot(settings: Settings, robot: str, *, variables: Mapping[str, str] | None = None,
               env: Mapping[str, str] | None = None, timeout: float | None = None,
-              started_by: str = "kommandolinje") -> RunResult:
+              started_by: str = "kommandolinje", dry_run: bool = False) -> RunResult:
     """Run a robot and wait for it; :class:`~saksrobot.runner.lock.RobotBusy` if it is running
     already. ``env`` is added to this process's environment (and may point the robot at another
-    database: the run is recorded in that one)."""
+    database: the run is recorded in that one). A ``dry_run`` reads and decides everything and
+    writes nothing (:mod:`saksrobot.dryrun`); it runs beside a real run of the robot."""
     path = robot_path(settings, robot)
     run_id = uuid.uuid4().hex[:8]
-    environment = {**os.environ, **(env or {})}
-    engine = make_engine(settings.sqlite_ready(environment.get("SAKSROBOT_DATABASE__URL", settings.database.url)))
+    environment = {**os.environ, **(env or {})} | ({"SAKSROBOT_DRY_RUN": "true"} if dry_run else {})
+    environment.setdefault("SAKSROBOT_DATABASE__URL", settings.sqlite_ready(settings.database.url))  # one database
+    engine = make_engine(settings.sqlite_ready(environment["SAKSROBOT_DATABASE__URL"]))
+    if dry_run:
+        return _run(settings, path, run_id, engine, environment, variables, timeout, f"{started_by} (tørrkjøring)")
     hold = timedelta(seconds=timeout) if timeout else timedelta(minutes=settings.scheduler.max_run_minutes)
     lock.acquire(engine, path.stem, run_id, hold + timedelta(seconds=2 * GRACE_SECONDS))
     try:
@@ -176,6 +180,7 @@ def _run(settings: Settings, path: Path, run_id: str, engine: Engine, environmen
         s.commit()
     command = [sys.executable, "-m", "robot", "--outputdir", str(output_dir), "--consolecolors", "off",
                "--consolemarkers", "off", "--name", path.stem, "--variable", f"RUN_ID:{run_id}",
+               "--maxassignlength", "0",  # values given to variables (data read from files, systems) are not logged
                "--listener", f"saksrobot.runner.listener.RunListener:{output_dir / 'items.jsonl'}"]
     for name, value in (variables or {}).items():
         command += ["--variable", f"{name}:{value}"]

@@ -31,7 +31,8 @@ class RunningSimulators:
     password: str
     schooladmin_url: str
     client_id: str = "saksrobot"  # the archive's SIF clientid
-    archive_database_url: str = ""  # (for tests that look behind the API, e.g. at what it does not answer)
+    archive_database_url: str = ""  # (for tests that look behind the APIs, e.g. at what they do not answer)
+    schooladmin_database_url: str = ""
 
     @property
     def archive_headers(self) -> dict[str, str]:
@@ -106,7 +107,9 @@ def running_simulators(settings: Settings, port: int | None = None) -> Iterator[
             _wait_healthy(url, thread, name, deadline)
         yield RunningSimulators(archive_url=urls[0], api_key=api_key, password=password, schooladmin_url=urls[1],
                                 client_id=settings.simulators.client_id,
-                                archive_database_url=settings.sqlite_ready(settings.simulators.archive_database_url))
+                                archive_database_url=settings.sqlite_ready(settings.simulators.archive_database_url),
+                                schooladmin_database_url=settings.sqlite_ready(
+                                    settings.simulators.schooladmin_database_url))
     finally:
         for server in servers:
             server.should_exit = True

@@ -38,7 +38,8 @@ class WorkItem(Base):
     process: Mapped[str] = mapped_column(String(100))
     key: Mapped[str] = mapped_column(String(200))
     state: Mapped[str] = mapped_column(String(20), default=State.PENDING)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # ids and file references, no personal data
+    personal: Mapped[str | None] = mapped_column(Text)  # the personal fields, sealed (workitems.sealed)
     files: Mapped[list[str]] = mapped_column(JSON, default=list)
     priority: Mapped[int] = mapped_column(default=0)
     not_before: Mapped[datetime] = mapped_column(DateTime())

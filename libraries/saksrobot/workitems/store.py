@@ -24,6 +24,7 @@ from sqlalchemy.orm import sessionmaker
 from saksrobot.errors import ApplicationError, SaksrobotError
 from saksrobot.privacy import mask
 from saksrobot.workitems.model import STATE_NAMES, ContentClaim, State, WorkItem
+from saksrobot.workitems.sealed import Sealer
 
 log = logging.getLogger(__name__)
 
@@ -67,21 +68,30 @@ class WorkItemStore:
     """Work items of all processes in one database."""
 
     def __init__(self, engine: Engine, *, lease: timedelta = timedelta(minutes=10),
-                 retry: RetryPolicy = RetryPolicy(), owner: str | None = None) -> None:
+                 retry: RetryPolicy = RetryPolicy(), owner: str | None = None, sealer: Sealer | None = None) -> None:
+        self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.lease, self.retry = lease, retry
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.sealer = sealer or Sealer(None)
 
     # -- producer ------------------------------------------------------------------------------
     def add(self, process: str, key: str, payload: dict[str, Any] | None = None, *, priority: int = 0,
-            not_before: datetime | None = None, files: Sequence[str] = ()) -> tuple[WorkItem, bool]:
-        """Add an item unless one with this (process, key) exists; return it and whether it is new."""
+            not_before: datetime | None = None, files: Sequence[str] = (),
+            personal: Iterable[str] = ()) -> tuple[WorkItem, bool]:
+        """Add an item unless one with this (process, key) exists; return it and whether it is new.
+        The ``personal`` fields of ``payload`` are sealed apart from it (never stored in clear)."""
         now = utcnow()
+        payload, hidden = dict(payload or {}), {}
+        for name in personal:
+            if name in payload:
+                hidden[name] = payload.pop(name)
         with self._sessions() as s:
             existing = s.scalar(select(WorkItem).where(WorkItem.process == process, WorkItem.key == key))
             if existing is not None:
                 return existing, False
-            item = WorkItem(process=process, key=key, payload=payload or {}, files=list(files), priority=priority,
+            item = WorkItem(process=process, key=key, payload=payload, files=list(files), priority=priority,
+                            personal=self.sealer.seal(hidden) if hidden else None,
                             not_before=not_before or now, state=State.PENDING, attempts=0, result={},
                             created_at=now, updated_at=now)
             s.add(item)
@@ -130,8 +140,14 @@ class WorkItemStore:
                     ).returning(WorkItem).execution_options(synchronize_session=False)).first()
                     s.commit()
                     if taken is not None:
-                        return taken
+                        return self._opened(taken)
         return None
+
+    def _opened(self, item: WorkItem) -> WorkItem:
+        """The item with its personal fields back in its payload, for the consumer (in memory only)."""
+        if item.personal:
+            item.payload = {**item.payload, **self.sealer.open(item.personal)}
+        return item
 
     def release_orphans(self, process: str) -> int:
         """Free the items of ``process`` reserved by consumers on this machine that have died
@@ -176,6 +192,12 @@ class WorkItemStore:
         return self._finish(item, state=State.MANUAL, reason_code=reason_code, reason_text=mask(reason_text),
                             finished_at=utcnow())
 
+    def release(self, item: WorkItem, reason_text: str) -> WorkItem:
+        """Give a reserved item back untouched (the run is stopping): pending again, the attempt not
+        counted, nothing settled."""
+        return self._finish(item, state=State.PENDING, attempts=WorkItem.attempts - 1, not_before=utcnow(),
+                            reason_code="released", reason_text=mask(reason_text))
+
     def fail(self, item: WorkItem, reason_code: str, reason_text: str) -> WorkItem:
         """Application error: back to pending after a back-off, or ``failed`` after the last attempt."""
         if item.attempts >= self.retry.max_attempts:
@@ -183,6 +205,16 @@ class WorkItemStore:
                                 finished_at=utcnow())
         return self._finish(item, state=State.PENDING, reason_code=reason_code, reason_text=mask(reason_text),
                             not_before=utcnow() + self.retry.delay(item.attempts))
+
+    def purge_personal(self, retention: timedelta) -> int:
+        """Remove the sealed personal fields of items settled (done, or handled by hand) longer
+        than ``retention`` ago; return how many. Items that may still come back keep theirs."""
+        with self._sessions() as s:
+            purged = s.execute(update(WorkItem).where(
+                WorkItem.personal.is_not(None), WorkItem.state.in_([State.DONE, State.RESOLVED]),
+                WorkItem.finished_at < utcnow() - retention).values(personal=None))
+            s.commit()
+        return purged.rowcount
 
     # -- archive staff and operators -----------------------------------------------------------
     def get(self, item_id: int) -> WorkItem:

@@ -14,13 +14,14 @@ from robot.api import logger
 from robot.api.deco import keyword, library
 from robot.libraries.BuiltIn import BuiltIn
 from run_output import readable_text
+from sqlalchemy import text as sql
 
 from archive_records import case_parties
 from saksrobot import sheets
 from saksrobot.archive import CaseQuery, ExternalId, open_archive
 from saksrobot.database import make_engine
 from saksrobot.demo import robot_environment
-from saksrobot.demo.sample import sample_rows, write_sample_sheet
+from saksrobot.demo.sample import COLUMNS, sample_rows, write_sample_sheet
 from saksrobot.domain.case_request import CaseRequest
 from saksrobot.runner import RunResult, run_robot
 from saksrobot.settings import Backend, load_settings
@@ -36,6 +37,7 @@ class ArchiveCasesDriver:
     def __init__(self) -> None:
         self._stack = ExitStack()
         self._runs: list[RunResult] = []
+        self._database_dumps: list[str] = []  # every table of the robot's database after each run
 
     @keyword
     def start_archive_simulator(self) -> None:
@@ -45,11 +47,23 @@ class ArchiveCasesDriver:
             "archive_database_url": f"sqlite:///{work / 'archive-sim.db'}",
             "schooladmin_database_url": f"sqlite:///{work / 'schooladmin-sim.db'}"})
         self.sims = self._stack.enter_context(running_simulators(self.settings, port=0))
-        self.sheet = write_sample_sheet(work / "saksforespørsler.xlsx", DEMO_PERSONS, DEMO_ENTERPRISES)
-        self.rows = sample_rows(DEMO_PERSONS, DEMO_ENTERPRISES)
+        self.work = work
+        self.use_all_sample_rows()
         api = load_settings(archive={"base_url": self.sims.archive_url, "api_key": self.sims.api_key,
                                      "retries": 0})
         self.archive = self._stack.enter_context(open_archive(api, Backend.API))
+
+    @keyword
+    def use_all_sample_rows(self) -> None:
+        """The sample sheet: 24 valid and 6 invalid requests."""
+        self.sheet = write_sample_sheet(self.work / "saksforespørsler.xlsx", DEMO_PERSONS, DEMO_ENTERPRISES)
+        self.rows = sample_rows(DEMO_PERSONS, DEMO_ENTERPRISES)
+
+    @keyword
+    def use_the_first_sample_rows(self, count: int) -> None:
+        """A shorter sheet for the tests of faults in the web UI, where each row costs seconds."""
+        self.rows = sample_rows(DEMO_PERSONS, DEMO_ENTERPRISES)[: int(count)]
+        self.sheet = sheets.write_rows(self.work / f"saksforespørsler-{count}.xlsx", list(COLUMNS), self.rows)
 
     @keyword
     def stop_archive_simulator(self) -> None:
@@ -62,8 +76,10 @@ class ArchiveCasesDriver:
 
     @keyword
     def reset_archive(self) -> None:
-        """Empty and re-seed the simulator's database, empty the robot's, switch all faults off."""
+        """Empty and re-seed the simulator's database, empty the robot's, switch all faults off;
+        the whole sample sheet."""
         self._sim("/_sim/reset")
+        self.use_all_sample_rows()
         for file in self.database.parent.glob(self.database.name + "*"):  # with SQLite's -wal/-shm
             file.unlink()
         self.switch_off_faults()
@@ -89,6 +105,7 @@ class ArchiveCasesDriver:
                 "SAKSROBOT_WORKITEMS__MAX_ATTEMPTS": str(max_attempts)}
         run = run_robot(self.settings, "archive_cases", variables={"REQUESTS": str(self.sheet)}, env=env)
         self._runs.append(run)
+        self._database_dumps.append(self._dump_database())
         logger.info(f"Run {run.run_id}: exit {run.return_code}, output {run.output_dir}")
         return run
 
@@ -193,9 +210,15 @@ class ArchiveCasesDriver:
         if found:
             raise AssertionError(f"Cases exist for {found}")
 
+    def _dump_database(self) -> str:
+        with make_engine(f"sqlite:///{self.database}").connect() as c:
+            return json.dumps([list(map(str, row)) for table in ("work_items", "gevinst_log", "runs")
+                               for row in c.execute(sql(f"select * from {table}")).all()])  # noqa: S608
+
     @keyword
     def run_output_should_contain_no_fodselsnummer(self) -> None:
-        """Scan every file every run wrote for the sample's fødselsnumre (and any 11-digit run)."""
+        """Scan every file every run wrote, and the robot's database (work items included) after
+        every run, for the sample's fødselsnumre."""
         numbers = set(DEMO_PERSONS) | {n for r in self.rows for n in FNR.findall(r["Parter"] + r["Klassering"])}
         leaks = []
         for run in self._runs:
@@ -206,6 +229,7 @@ class ArchiveCasesDriver:
                     if file.suffix == ".xlsx":
                         cells = json.dumps(sheets.read_rows(file), default=str)
                         leaks += [f"{file.name}" for n in numbers if n in cells]
+        leaks += [f"database:{n[:2]}…" for dump in self._database_dumps for n in numbers if n in dump]
         if leaks:
             raise AssertionError(f"Fødselsnummer found in run output: {sorted(set(leaks))}")
         logger.info(f"Scanned the output of {len(self._runs)} runs for {len(numbers)} numbers")

@@ -56,14 +56,15 @@ class InvoicesDriver:
         self._stack.close()
 
     @keyword
-    def fill_the_inbox(self, with_50_mb_file: bool = True) -> int:
-        """A fresh archive, an empty database and the mixed inbox; returns the number of files."""
+    def fill_the_inbox(self, with_50_mb_file: bool = True, invoices: int = 24) -> int:
+        """A fresh archive, an empty database and the mixed inbox (``invoices`` ordinary invoices
+        besides credit notes, duplicates, hostile files and the corpus); returns the number of files."""
         httpx.post(f"{self.sims.archive_url}/_sim/reset", headers={"Authorization": f"authkey {self.sims.api_key}"})
         for file in self.database.parent.glob(self.database.name + "*"):
             file.unlink()
         shutil.rmtree(self.folder, ignore_errors=True)
         inbox = self.folder / "inbox"
-        self.expected = write_inbox(inbox)
+        self.expected = write_inbox(inbox, invoices=int(invoices))
         if CORPUS is not None:
             for relative, outcome in CORPUS_FILES.items():
                 name = "200-" + Path(relative).name
@@ -94,7 +95,7 @@ class InvoicesDriver:
 
     def _items(self) -> dict[str, object]:
         """The items by file name (unique while each file was delivered once)."""
-        return {i.payload["file"]: i for i in self._all_items()}
+        return {i.payload["source"]["file"]: i for i in self._all_items()}
 
     def _documents(self, **parameter: str) -> list[dict]:
         response = httpx.post(f"{self.sims.archive_url}{SIF}/DocumentService/GetDocuments",

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from saksrobot.archive import open_archive
-from saksrobot.errors import ApplicationError
+from saksrobot.errors import ApplicationError, ConfigurationError
 from saksrobot.settings import Backend, load_settings
 
 pytestmark = pytest.mark.browser
@@ -48,5 +48,5 @@ def test_an_expired_session_is_renewed_by_logging_in_again(sims, pupil_folder):
 def test_a_wrong_password_is_reported_not_retried(sims, pupil_folder):
     settings = load_settings(archive={"base_url": sims.archive_url, "password": "wrong", "retries": 3,
                                       "retry_backoff_seconds": 0})
-    with open_archive(settings, Backend.UI) as ui, pytest.raises(ApplicationError, match="Innlogging"):
+    with open_archive(settings, Backend.UI) as ui, pytest.raises(ConfigurationError, match="Innlogging"):
         ui.create_case(pupil_folder("wrong-password"))

@@ -222,4 +222,8 @@ def create(connection: Connection, now: datetime, password_hash: str) -> dict[st
     data = rows(now, password_hash)
     for name, values in data.items():
         connection.execute(metadata.tables[name].insert(), values)
+    if connection.dialect.name == "postgresql":  # the rows carry their ids: move the sequences past them,
+        for name in ("work_items", "gevinst_log", "schedules", "web_users"):  # as the application's inserts did
+            connection.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                                       f"(SELECT max(id) FROM {name}))")
     return data

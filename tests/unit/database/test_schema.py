@@ -116,23 +116,27 @@ def test_the_service_and_robots_refuse_a_database_from_before_migrations(tmp_pat
     shown = saksrobot(url, "db", "current")
     assert shown.exit_code == 1 and "(legacy)" in shown.output
     assert not inspect(engine).has_table("alembic_version")  # nothing was written
-    assert "0001" in saksrobot(url, "db", "history").output
+    assert "0001" in saksrobot(url, "db", "history").output and HEAD in saksrobot(url, "db", "history").output
     engine.dispose()
 
 
 # --- a later release: migrations added to a copy of ours ---------------------------------------
 
+HEAD = schema.revisions()[-1]
+NEXT = f"{int(HEAD) + 1:04d}"
+
+
 @pytest.fixture
 def next_release(tmp_path, monkeypatch):
-    """``add(body)``: our migrations plus a revision 0002 whose upgrade() is ``body``."""
+    """``add(body)``: our migrations plus a revision NEXT (after HEAD) whose upgrade() is ``body``."""
     folder = tmp_path / "migrations"
     shutil.copytree(schema.MIGRATIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(schema, "MIGRATIONS", folder)
     schema._scripts.cache_clear()
 
     def add(body: str) -> None:
-        (folder / "versions" / "0002_next.py").write_text(
-            'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "0002"\ndown_revision = "0001"\n\n\n'
+        (folder / "versions" / f"{NEXT}_next.py").write_text(
+            f'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "{NEXT}"\ndown_revision = "{HEAD}"\n\n\n'
             "def upgrade():\n" + textwrap.indent(textwrap.dedent(body).strip(), "    ") + "\n")
         schema._scripts.cache_clear()
 
@@ -146,7 +150,7 @@ def _rows(engine, table):  # noqa: ANN001, ANN202
 
 
 def test_an_outdated_database_stops_start_up_then_upgrades_keeping_its_rows(database_url, next_release):
-    engine = make_engine(database_url)  # at 0001
+    engine = make_engine(database_url)  # at HEAD
     with engine.begin() as connection:
         data = release.rows(release.datetime(2026, 11, 20), "hash")
         for name in ("work_items", "schedules"):
@@ -157,11 +161,11 @@ def test_an_outdated_database_stops_start_up_then_upgrades_keeping_its_rows(data
             pass
         op.execute("UPDATE schedules SET updated_by = 'migrert'")
     """)
-    with pytest.raises(SchemaMismatch, match="revision 0001; this saksrobot needs 0002"):
+    with pytest.raises(SchemaMismatch, match=f"revision {HEAD}; this saksrobot needs {NEXT}"):
         make_engine(database_url)
 
     result = upgrade(engine)
-    assert (result.before.revision, result.after.revision) == ("0001", "0002")
+    assert (result.before.revision, result.after.revision) == (HEAD, NEXT)
     assert _rows(engine, release.work_items) == items
     assert {row["updated_by"] for row in _rows(engine, release.schedules)} == {"migrert"}
     make_engine(database_url).dispose()  # usable now
@@ -178,7 +182,7 @@ def test_an_upgrade_that_fails_leaves_the_database_as_it_was(database_url, next_
     next_release(body)
     with pytest.raises((RuntimeError, SchemaMismatch), match=message):
         upgrade(engine)
-    assert state(engine).revision == "0001"
+    assert state(engine).revision == HEAD
     tables = set(inspect(engine).get_table_names())
     assert "half_done" not in tables
     assert "host" not in {c["name"] for c in inspect(engine).get_columns("runs")}

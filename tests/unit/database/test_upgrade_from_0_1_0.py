@@ -13,6 +13,7 @@ import release_0_1_0 as release
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
@@ -24,6 +25,7 @@ from saksrobot.settings import load_settings
 from saksrobot.web.app import create_app
 from saksrobot.web.users import UserStore
 from saksrobot.workitems import State, WorkItemStore
+from saksrobot.workitems.sealed import Sealer, new_key
 
 NOW = datetime(2026, 11, 20, 12, 0)  # naive UTC, as saksrobot stores times
 PASSWORD = "et-langt-passord-2026"
@@ -111,10 +113,14 @@ def test_stores_scheduler_and_control_room_work_after_the_upgrade(installation, 
     assert saksrobot(url, "db", "upgrade").exit_code == 0
     engine = make_engine(url)  # no complaint now
 
-    store = WorkItemStore(engine)
+    store = WorkItemStore(engine, sealer=Sealer(SecretStr(new_key())))
     item = store.reserve("archive_cases")
-    assert item is not None and item.payload["nested"] == {"ø": [1, 2.5, None]}
+    assert item is not None and item.payload["nested"] == {"ø": [1, 2.5, None]}  # 0.1.0's payload as it was
+    assert item.personal is None
     assert store.complete(item, {"case_number": "26/00999"}).state == State.DONE
+    store.add("archive_cases", "NEW-1", {"Tittel": "Søknad", "Parter": "03851598730"}, personal=["Parter"])
+    fresh = store.by_keys("archive_cases", ["NEW-1"])["NEW-1"]  # 0002: personal fields sealed apart
+    assert fresh.payload == {"Tittel": "Søknad"} and "03851598730" not in fresh.personal
     assert [s.robot for s in ScheduleStore(engine).all()] == ["archive_cases", "invoices", "ppt_referrals"]
     assert "07:00" in ScheduleSpec.of(ScheduleStore(engine).get(1)).describe()
     assert UserStore(engine).authenticate("kari", PASSWORD) is not None

@@ -168,3 +168,10 @@ def test_cli_names_a_bad_plan_entry(cli_env, tmp_path):
     bad.write_text('[[plan]]\nprocess = "invoices"\nyear = 2026\nplanned_items = -1\n', encoding="utf-8")
     result = runner.invoke(app, ["report", "--period", "2026"], env={**cli_env, "SAKSROBOT_GEVINST__PLAN": str(bad)})
     assert result.exit_code == 2 and "plan[0] (invoices 2026)" in result.output
+
+
+def test_cli_table_for_a_robot_with_nothing_in_a_view(cli_env):
+    """A new robot has no rows in last year's view: the table still prints every view."""
+    result = runner.invoke(app, ["report", "--period", "2026", "--robot", "a_new_robot"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert "Fjoråret" in result.output or "2025" in result.output

@@ -5,7 +5,7 @@ from robot.libdocpkg import LibraryDocumentation
 
 from saksrobot import keywords
 
-ARGUMENTS = {"WorkItemsLibrary": "::process=archive_cases"}
+ARGUMENTS = {"WorkItemsLibrary": "::process=archive_cases", "FolderIntakeLibrary": "::var/eksempel"}
 
 
 def library_doc(name: str) -> LibraryDocumentation:

@@ -9,8 +9,8 @@ import pytest
 from saksrobot.demo.ehf import InvoiceFacts, ehf_xml
 from saksrobot.demo.invoice_inbox import write_inbox
 from saksrobot.errors import BusinessError
+from saksrobot.intake import Folder, sha256
 from saksrobot.invoices import parse_ehf
-from saksrobot.invoices.inbox import Inbox, sha256
 from saksrobot.invoices.routing import ReferenceRegister
 from saksrobot.processes.invoices import Invoices, invoice_key
 from saksrobot.workitems import State
@@ -20,7 +20,7 @@ from saksrobot.workitems import State
 def process(archive, store, settings, tmp_path):
     invoice_settings = settings.invoices.model_copy(update={"folder": tmp_path / "invoices", "settle_seconds": 0})
     register = ReferenceRegister.load(settings.path(settings.invoices.references))
-    return Invoices(archive, store, invoice_settings, register, Inbox(tmp_path / "invoices"))
+    return Invoices(archive, store, invoice_settings, register, Folder(tmp_path / "invoices"))
 
 
 def run(process, store):
@@ -30,7 +30,7 @@ def run(process, store):
             store.complete(item, process.file(item))
         except BusinessError as exc:
             store.hand_over(item, exc.code, exc.message)
-        outcomes[item.payload["file"]] = store.by_keys("invoices", [item.key])[item.key]
+        outcomes[item.payload["source"]["file"]] = store.by_keys("invoices", [item.key])[item.key]
     return outcomes
 
 

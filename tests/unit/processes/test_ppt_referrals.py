@@ -8,7 +8,7 @@ from archive_records import document_contacts
 from saksrobot.archive import CaseQuery
 from saksrobot.domain.school import P13
 from saksrobot.errors import BusinessError
-from saksrobot.processes import PptReferrals
+from saksrobot.processes.ppt_referrals import PptReferrals
 
 EXPECTED_MANUAL = {"H-2026-0103": "no_consent", "H-2026-0105": "invalid_id", "H-2026-0106": "not_in_register",
                    "H-2026-0107": "duplicate"}

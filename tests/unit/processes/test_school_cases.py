@@ -6,7 +6,7 @@ from archive_records import case_parties
 from saksrobot.archive import CaseQuery, ExternalId, PrivatePerson
 from saksrobot.domain.identity import InvalidIdentityNumber
 from saksrobot.domain.school import P13, folder_case
-from saksrobot.processes import SchoolCases
+from saksrobot.processes.school_cases import SchoolCases
 
 
 @pytest.fixture

@@ -207,6 +207,21 @@ class UiArchive(Archive):
 
         self._on_screen("ny virksomhet", fill_in)
 
+    def _case_problems(self, case: NewCase, registered: frozenset[str]) -> list[str]:
+        def read(page: Page) -> list[str]:
+            self._open(page, NewCasePage.path)
+            form = NewCasePage(page, self._labels)
+            return [f"{unknown} «{value}»" for label, unknown, value in (
+                ("Sakstype", "Ukjent sakstype", case.case_type), ("Arkivdel", "Ukjent arkivdel", case.sub_archive),
+                ("Tilgangskode", "Ukjent tilgangskode", case.access_code),
+                ("Ansvarlig enhet", "Ukjent enhet", case.responsible_unit))
+                if value is not None and not form.offers(label, value)]
+
+        return self._on_screen("kontroll av ny sak", read)
+
+    def _check(self) -> None:
+        self._on_screen("innlogging", lambda page: self._open(page, SearchPage.path()))
+
     def close(self) -> None:
         self._web.close()
 

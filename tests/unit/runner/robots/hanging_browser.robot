@@ -1,10 +1,10 @@
 *** Settings ***
-Documentation       Opens the archive's ui back-end (a real Chromium) and then hangs: for the time-limit test.
-Library             saksrobot.keywords.ArchiveLibrary
+Documentation       Starts a real Chromium (as the ui back-ends do) and then hangs: for the time-limit test.
+Library             BrowserLibrary.py
 
 
 *** Tasks ***
 Open A Browser And Hang
     [Documentation]    Never finishes by itself.
-    Open Archive    backend=ui
+    Open A Browser
     Sleep    300s

@@ -11,12 +11,12 @@ import logging
 import re
 
 MASK = "***********"
-_FNR_RUN = re.compile(r"(?<!\d)\d{6}[ ]?\d{5}(?!\d)")
+FNR_RUN = re.compile(r"(?<!\d)\d{6}[ ]?\d{5}(?!\d)")
 
 
 def mask(text: object) -> str:
     """Return ``text`` as a string with every 11-digit run masked."""
-    return _FNR_RUN.sub(MASK, str(text))
+    return FNR_RUN.sub(MASK, str(text))
 
 
 class MaskingFilter(logging.Filter):

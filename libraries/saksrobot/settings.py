@@ -228,6 +228,9 @@ class WebSettings(_Section):
     https_only: bool = False  # set true behind TLS: the session cookie is then sent over HTTPS only
     login_attempts: int = Field(5, ge=1)  # failed log-ins per user name or address ...
     login_window_minutes: float = Field(15, gt=0)  # ... within this window, then a pause
+    # addresses (or networks, "10.0.0.0/8") of reverse proxies whose X-Forwarded-For/-Proto is
+    # believed; empty: nobody's, the connecting address is the client (see docs/control-room.md)
+    trusted_proxies: list[str] = []
 
 
 class LoggingSettings(_Section):

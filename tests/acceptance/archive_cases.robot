@@ -1,7 +1,7 @@
 *** Settings ***
 Documentation       Acceptance: robots/archive_cases.robot against the archive simulator, over the
 ...                 API and in real headless Chromium. Every check reads the archive through its API.
-...                 The sample sheet has 24 valid and 6 invalid requests.
+...                 The sample sheet has 24 valid and 8 invalid requests.
 
 Library             libraries/ArchiveCasesDriver.py
 
@@ -93,7 +93,7 @@ No Fødselsnummer In Any Run Output
 
 *** Keywords ***
 Invalid Requests Should Be Reported
-    [Documentation]    The six invalid sample rows are Avvist with the reason archive staff need.
+    [Documentation]    The eight invalid sample rows are Avvist with the reason archive staff need.
     [Arguments]    ${run}
     Invalid Requests Should Be Rejected With Reasons    ${run}
     ...    DEMO-0025=Tittel mangler
@@ -102,3 +102,5 @@ Invalid Requests Should Be Reported
     ...    DEMO-0028=Ukjent enhet «Kulturetaten»
     ...    DEMO-0029=Hjemmel
     ...    DEMO-0030=Parter: ugyldig organisasjonsnummer
+    ...    DEMO-0031=Tittelen inneholder et fødselsnummer; bruk skjermet tittel
+    ...    ***********=Id-en inneholder et fødselsnummer

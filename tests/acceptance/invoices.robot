@@ -19,6 +19,7 @@ Every Invoice Is Filed And Routed Or Handed Over With A Reason
     Run Invoices
     Every File Should Have Its Expected Outcome
     The Archive Should Hold Exactly The Expected Journal Posts
+    Run Output Should Contain No Fodselsnummer
 
 Re-running Files Nothing Twice
     [Documentation]    A second run finds nothing new; the same files delivered again are duplicates.

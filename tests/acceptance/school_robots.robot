@@ -26,9 +26,10 @@ Every Referral Is Filed Or Handed Over With A Reason
     The Re-referral Should Be In The Existing PPT Case
 
 Re-running Both Robots Creates Nothing Twice
-    [Documentation]    A second run (and one over the API) finds everything done and adds nothing.
-    Run School Robot    school_cases
-    Run School Robot    ppt_referrals
+    [Documentation]    A second run (one through the school-admin web UI, one over its API) finds
+    ...    everything done and adds nothing.
+    Run School Robot    school_cases    schooladmin_backend=api
+    Run School Robot    ppt_referrals    schooladmin_backend=api
     ${before}=    Archive Counts
     Run School Robot    school_cases
     Run School Robot    ppt_referrals    schooladmin_backend=api

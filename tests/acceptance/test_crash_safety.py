@@ -6,18 +6,21 @@ archive's real contract has no external id for documents (ADR 0007)."""
 
 import functools
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import httpx
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from saksrobot import sheets
 from saksrobot.archive import CaseQuery, ExternalId, open_archive
 from saksrobot.database import make_engine
 from saksrobot.demo import robot_environment
-from saksrobot.demo.invoice_inbox import write_inbox
-from saksrobot.demo.sample import sample_rows, write_sample_sheet
+from saksrobot.demo.ehf import InvoiceFacts, ehf_xml
+from saksrobot.demo.invoice_inbox import SUPPLIERS
+from saksrobot.demo.sample import COLUMNS, sample_rows
 from saksrobot.gevinst import GevinstRow
 from saksrobot.runner import RunStatus, run_robot
 from saksrobot.settings import Backend, load_settings
@@ -25,7 +28,8 @@ from saksrobot.simulators.archive.seed import DEMO_ENTERPRISES, DEMO_PERSONS
 from saksrobot.workitems import State, WorkItem, utcnow
 
 HERE = __import__("pathlib").Path(__file__).parent
-VALID = 24  # of the 30 sample rows
+SAMPLE = sample_rows(DEMO_PERSONS, DEMO_ENTERPRISES)  # 24 valid requests first, then 8 invalid
+ROWS = {"api": SAMPLE, "ui": SAMPLE[:10] + SAMPLE[-2:]}  # a browser costs seconds per row: fewer rows
 
 
 @pytest.fixture(params=["api", "ui"])
@@ -33,7 +37,8 @@ def world(request, tmp_path, sims):
     httpx.post(f"{sims.archive_url}/_sim/reset", headers={"Authorization": f"authkey {sims.api_key}"})
     database = f"sqlite:///{tmp_path / 'saksrobot.db'}"
     settings = load_settings(logs_dir=tmp_path / "logs", database={"url": database})
-    sheet = write_sample_sheet(tmp_path / "requests.xlsx", DEMO_PERSONS, DEMO_ENTERPRISES)
+    rows = ROWS[request.param]
+    sheet = sheets.write_rows(tmp_path / "requests.xlsx", list(COLUMNS), rows)
     env = robot_environment(settings, sims, database_url=database, archive_backend=request.param)
 
     def run(robot: str):
@@ -41,12 +46,12 @@ def world(request, tmp_path, sims):
 
     api = load_settings(archive={"base_url": sims.archive_url, "api_key": sims.api_key})
     with open_archive(api, Backend.API) as archive:
-        yield run, make_engine(database), archive
+        yield run, make_engine(database), archive, rows
 
 
-def cases_per_request(archive) -> Counter:
+def cases_per_request(archive, rows) -> Counter:
     counts = Counter()
-    for row in sample_rows(DEMO_PERSONS, DEMO_ENTERPRISES):
+    for row in rows:
         counts[len(archive.find_cases(CaseQuery(external_id=ExternalId.of("archive_cases", row["Id"]))))] += 1
     return counts
 
@@ -57,28 +62,30 @@ def items(engine) -> dict[str, WorkItem]:
 
 
 def test_killed_after_the_archive_answered_then_rerun(world):
-    run, engine, archive = world
+    run, engine, archive, rows = world
+    valid = sum(row in SAMPLE[:24] for row in rows)
     crashed = run(str(HERE / "robots" / "crash_after_create.robot"))
     assert crashed.status is RunStatus.KILLED
     before = items(engine)
-    assert Counter(i.state for i in before.values()) == {State.PENDING: 25, State.DONE: 4, State.IN_PROGRESS: 1}
+    assert Counter(i.state for i in before.values()) == {State.PENDING: len(rows) - 5, State.DONE: 4,
+                                                         State.IN_PROGRESS: 1}
     (victim,) = [k for k, i in before.items() if i.state == State.IN_PROGRESS]
     assert len(archive.find_cases(CaseQuery(external_id=ExternalId.of("archive_cases", victim)))) == 1  # made
 
     again = run("archive_cases")
     assert again.status is RunStatus.SUCCEEDED
     after = items(engine)
-    assert Counter(i.state for i in after.values()) == {State.DONE: VALID, State.MANUAL: 6}
+    assert Counter(i.state for i in after.values()) == {State.DONE: valid, State.MANUAL: len(rows) - valid}
     assert after[victim].result["created"] is False  # found, not made again
-    assert cases_per_request(archive) == {1: VALID, 0: 6}  # exactly one case per valid request
+    assert cases_per_request(archive, rows) == {1: valid, 0: len(rows) - valid}  # one case per valid request
     with Session(engine) as s:
         counted = Counter(s.scalars(select(GevinstRow.business_key).where(GevinstRow.outcome == "done")))
-    assert len(counted) == VALID and set(counted.values()) == {1}
+    assert len(counted) == valid and set(counted.values()) == {1}
 
 
 @pytest.mark.parametrize("world", ["api"], indirect=True)
 def test_a_consumer_on_another_machine_died_its_lease_expires_and_the_item_is_done_once(world):
-    run, engine, archive = world
+    run, engine, archive, rows = world
     assert run(str(HERE / "robots" / "crash_after_create.robot")).status is RunStatus.KILLED
     (victim,) = [k for k, i in items(engine).items() if i.state == State.IN_PROGRESS]
     with Session(engine) as s:  # as if another machine held it: no pid here to check
@@ -92,7 +99,7 @@ def test_a_consumer_on_another_machine_died_its_lease_expires_and_the_item_is_do
         s.commit()
     assert run("archive_cases").status is RunStatus.SUCCEEDED
     assert items(engine)[victim].state == State.DONE and items(engine)[victim].attempts == 2
-    assert cases_per_request(archive) == {1: VALID, 0: 6}
+    assert cases_per_request(archive, rows) == {1: 24, 0: 8}
 
 
 @pytest.mark.parametrize("backend", ["api", "ui"])
@@ -100,8 +107,12 @@ def test_killed_after_the_archive_filed_a_journal_post_then_rerun_with_the_work_
         backend, tmp_path, sims):
     httpx.post(f"{sims.archive_url}/_sim/reset", headers={"Authorization": f"authkey {sims.api_key}"})
     folder = tmp_path / "invoices"
-    expected = write_inbox(folder / "inbox", invoices=6, hostile=False)
-    filed = sorted(name for name, want in expected.items() if want.outcome == "filed")
+    (folder / "inbox").mkdir(parents=True)
+    for n, (name, orgnr) in enumerate(SUPPLIERS):  # five invoices, one per supplier
+        facts = InvoiceFacts(number=f"K-{n}", supplier=(name, orgnr), issued=date(2026, 6, 1),
+                             lines=[("Arbeid", Decimal(1), Decimal("100"))], buyer_reference="4010")
+        (folder / "inbox" / f"k{n}.xml").write_bytes(ehf_xml(facts))
+    filed = sorted(p.name for p in (folder / "inbox").iterdir())
 
     def run(robot: str, database: str):
         settings = load_settings(logs_dir=tmp_path / "logs", database={"url": database},

@@ -10,8 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from keyword_examples import ARGUMENTS, examples, suite
 from saksrobot import keywords
 from saksrobot.demo import robot_environment
@@ -80,9 +78,11 @@ def test_the_examples_of_the_handler_libraries_run_as_written(tmp_path, sims):
     assert text.count("\n    ") > 30  # the examples are there (not an empty suite passing)
 
 
-@pytest.mark.parametrize("library", keywords.__all__)
-def test_the_examples_of_every_library_pass_the_dry_run(library, tmp_path):
+def test_the_examples_of_every_library_pass_the_dry_run(tmp_path):
+    """One test per example (named after its library and keyword), in one dry run."""
     imports = "\n".join(library_import(name) for name in keywords.__all__)  # examples use the libraries together
-    text = suite({library: examples(library)}, imports + "\n\n*** Variables ***\n${INBOX}    inbox", HANDLER)
+    text = suite({name: examples(name) for name in keywords.__all__},
+                 imports + "\n\n*** Variables ***\n${INBOX}    inbox", HANDLER)
     result = run_suite(tmp_path, text, dict(__import__("os").environ), "--dryrun")
     assert result.returncode == 0, result.stdout[-4000:]
+    assert all(name in text for name in keywords.__all__)

@@ -5,7 +5,12 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from saksrobot.errors import BusinessError
+
+TITLE = 254  # characters in a title (tittel, offentlig tittel) in the archive
+NAME = 200  # characters in a name of a contact
 
 
 class _Model(BaseModel):
@@ -41,13 +46,25 @@ class UnregisteredParty(_Model):
     """A party without fødselsnummer or orgnr in the contact register (a member of the public
     who wrote by e-mail): recorded by name and e-mail address."""
 
-    name: str = Field(min_length=1, max_length=200)
-    email: str | None = Field(None, max_length=200)
+    name: str = Field(min_length=1)
+    email: str | None = None
     role: str = "Sakspart"
     unofficial: bool = True
 
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return within(value, "Navnet", NAME)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        return within(value, "E-postadressen", 254)
+
     def __repr__(self) -> str:  # a name is personal data
         return f"UnregisteredParty({self.role}, ***)"
+
+    __str__ = __repr__
 
 
 PREFIX = "saksrobot:"  # an external id's type: saksrobot:<process>
@@ -82,13 +99,44 @@ class ExternalId(_Model):
 
 
 
-class NewCase(_Model):
-    """A case (saksmappe) to create."""
+def within(value: str | None, label: str, limit: int) -> str | None:
+    """``value`` when it fits the archive's field, else the business error archive staff get."""
+    if value is not None and len(value) > limit:
+        raise BusinessError(f"{label} er for lang: {len(value)} tegn (høyst {limit})", code="too_long")
+    return value
 
-    title: str = Field(min_length=1)
+
+def _public(title: str) -> str:
+    """A public title (offentlig tittel) must not hold a fødselsnummer: it is bad data, for archive staff."""
+    from saksrobot.domain.identity import contains_fnr  # (domain builds on these models)
+
+    if contains_fnr(title):
+        raise BusinessError("Tittelen inneholder et fødselsnummer; bruk skjermet tittel (intern tittel)",
+                            code="fnr_in_title")
+    return within(title, "Tittelen", TITLE)
+
+
+class _Titled(_Model):
+    """A public title without fødselsnumre and titles that fit the archive (as business errors)."""
+
+    @field_validator("title", check_fields=False)
+    @classmethod
+    def _public_title(cls, value: str) -> str:
+        return _public(value)
+
+    @field_validator("unofficial_title", check_fields=False)
+    @classmethod
+    def _unofficial_title(cls, value: str | None) -> str | None:
+        return within(value, "Den interne tittelen", TITLE)
+
+
+class NewCase(_Titled):
+    """A case (saksmappe) to create. ``repr`` shows no title (free text may hold anything)."""
+
+    title: str = Field(min_length=1, repr=False)
     case_type: str
     responsible_unit: str  # unit name, as archive staff know it
-    unofficial_title: str | None = None
+    unofficial_title: str | None = Field(None, repr=False)
     sub_archive: str | None = None
     archive_codes: tuple[ArchiveCode, ...] = ()
     access_code: str = "U"
@@ -105,10 +153,10 @@ class Case(_Model):
 
     case_number: str
     recno: int
-    title: str
+    title: str = Field(repr=False)
     case_type: str
     status: str
-    unofficial_title: str | None = None
+    unofficial_title: str | None = Field(None, repr=False)
     sub_archive: str | None = None
     access_code: str | None = None
     paragraph: str | None = None
@@ -117,7 +165,7 @@ class Case(_Model):
     external_id: ExternalId | None = None
     archive_codes: tuple[ArchiveCode, ...] = ()
     parties: tuple[Party, ...] = ()
-    unregistered_parties: tuple[str, ...] = ()  # names
+    unregistered_parties: tuple[str, ...] = Field((), repr=False)  # names
     created: str | None = None
 
 
@@ -168,18 +216,20 @@ class FileAttachment(_Model):
     data: bytes
 
     def __repr__(self) -> str:
-        return f"FileAttachment({self.title}.{self.format}, {len(self.data)} bytes)"
+        return f"FileAttachment(.{self.format}, {len(self.data)} bytes)"  # its title is free text
+
+    __str__ = __repr__
 
 
-class NewJournalPost(_Model):
+class NewJournalPost(_Titled):
     """A journal post (journalpost) to file in an existing case. ``external_id`` is its key: the
     archive has no external id for documents, so it is kept in the additional field
     ``archive.document_key_field`` and looked up there before filing (ADR 0007)."""
 
     case_number: str
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, repr=False)
     category: str = Category.INCOMING  # a Category, the archive's description or its code
-    unofficial_title: str | None = None
+    unofficial_title: str | None = Field(None, repr=False)
     document_date: date | None = None
     access_code: str = "U"
     paragraph: str | None = None
@@ -207,6 +257,11 @@ class Enterprise(_Model):
     enterprise_number: str
     name: str
 
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return within(value, "Navnet", NAME)
+
 
 class PrivatePerson(_Model):
     """A private person in the archive's contact register, keyed by fødselsnummer."""
@@ -229,7 +284,7 @@ class CaseQuery(_Model):
     external_id: ExternalId | None = None
     contact_reference: str | None = None
     archive_code: str | None = None
-    title: str | None = None
+    title: str | None = Field(None, repr=False)
     case_type: str | None = None
     max_results: int = 50
 
@@ -238,6 +293,6 @@ class CaseChanges(_Model):
     """Fields to change on an existing case; unset fields stay as they are."""
 
     status: str | None = None
-    title: str | None = None
-    unofficial_title: str | None = None
+    title: str | None = Field(None, repr=False)
+    unofficial_title: str | None = Field(None, repr=False)
     access_group: str | None = None

@@ -20,6 +20,7 @@ ROUTES = [(("4010", None, None), "Teknisk drift"), (("4020", None, None), "Oppve
           ((None, "PO-2026-0100", None), "Økonomiavdelingen"), (("1111", None, "Prosjekt 7700"), "Teknisk drift"),
           (("ukjent-ref", "PO-2026-0100", None), "Økonomiavdelingen")]
 VALID_KIDS = ["1234567897", "12345678903", "0001234567897"]  # MOD10, MOD11, MOD10
+PERSON = "02868490058"  # a synthetic fødselsnummer a supplier wrote in a file name and a line
 
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE Invoice [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
@@ -100,6 +101,10 @@ def write_inbox(folder: Path, *, invoices: int = 24, hostile: bool = True) -> di
     unreferenced = InvoiceFacts(number="R3-1", supplier=SUPPLIERS[4], issued=date(2026, 5, 5),
                                 lines=[("Gebyr", Decimal(1), Decimal("250"))])
     put("107-no-reference.xml", ehf_xml(unreferenced), Expected("manual", reason="rule_failed"))
+    # personal data where it does not belong: filed, and the number never in what the robot writes
+    personal = InvoiceFacts(number="PD-1", supplier=SUPPLIERS[2], issued=date(2026, 6, 6),
+                            lines=[(f"Tolketjeneste for {PERSON}", Decimal(2), Decimal("650"))], buyer_reference="4030")
+    put(f"112-tolk-{PERSON}.xml", ehf_xml(personal), Expected("filed", unit="Helse og velferd"))
     if hostile:
         put("108-xxe.xml", XXE, Expected("manual", reason="forbidden_xml"))
         put("109-billion-laughs.xml", LAUGHS, Expected("manual", reason="forbidden_xml"))

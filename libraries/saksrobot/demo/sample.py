@@ -17,7 +17,7 @@ def sample_rows(persons: list[str], enterprises: list[str]) -> list[dict[str, st
     valid = [
         ("Byggesak - Storgata 12, tilbygg", "", "Sak", "Teknisk drift", "", "U", "", "", e[0]),
         ("Søknad om skjenkebevilling - Café Nord", "", "Sak", "Byarkivet", "", "U", "", "", e[1]),
-        ("Klage på vedtak om skoleskyss", "Klage på skoleskyss - {name}", "Sak", "Oppvekst og utdanning",
+        ("Klage på vedtak om skoleskyss", f"Klage på skoleskyss - {p[0]}", "Sak", "Oppvekst og utdanning",
          f"FNR:{p[0]}", "13", P13, "", p[0]),
         ("Tilsyn med Solsikken barnehage 2026", "", "Sak", "Oppvekst og utdanning", "A10", "U", "", "", ""),
         ("Avtale om leie av lokaler i Kirkegata 3", "", "Sak", "Økonomiavdelingen", "", "U", "", "", e[2]),
@@ -54,6 +54,8 @@ def sample_rows(persons: list[str], enterprises: list[str]) -> list[dict[str, st
         ("Kulturmidler 2027", "", "Sak", "Kulturetaten", "", "U", "", "", ""),  # unknown unit
         ("Søknad om barnehageplass", "", "Sak", "Oppvekst og utdanning", "", "13", "", "", ""),  # no paragraph
         ("Leverandøravtale IT", "", "Sak", "Økonomiavdelingen", "", "U", "", "", "988077918"),  # bad orgnr
+        (f"Klage fra {p[1]}", "", "Sak", "Byarkivet", "", "U", "", "", ""),  # a fødselsnummer in the public title
+        ("Søknad om fritak", "", "Sak", "Byarkivet", "", "U", "", "", ""),  # its Id is a fødselsnummer (below)
     ]
     fields = ["Tittel", "Intern tittel", "Sakstype", "Ansvarlig enhet", "Klassering", "Tilgangskode",
               "Hjemmel", "Tilgangsgruppe", "Parter"]
@@ -62,6 +64,7 @@ def sample_rows(persons: list[str], enterprises: list[str]) -> list[dict[str, st
         row = dict(zip(fields, values, strict=True))
         row["Intern tittel"] = row["Intern tittel"].replace("{name}", "navn på part")
         rows.append({"Id": f"DEMO-{number:04d}", **row})
+    rows[-1]["Id"] = p[2]
     return rows
 
 

@@ -45,10 +45,10 @@ class CaseRequest(BaseModel):
     model_config = ConfigDict(frozen=True, str_strip_whitespace=True, hide_input_in_errors=True)
 
     request_id: str = Field(min_length=1)
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, repr=False)  # free text: never in a repr
     case_type: str = Field(min_length=1)
     responsible_unit: str = Field(min_length=1)
-    unofficial_title: str | None = None
+    unofficial_title: str | None = Field(None, repr=False)
     sub_archive: str | None = None
     classification: str | None = Field(None, repr=False)
     access_code: str = "U"

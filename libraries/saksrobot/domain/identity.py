@@ -20,7 +20,7 @@ from datetime import date
 from enum import StrEnum
 
 from saksrobot.errors import BusinessError
-from saksrobot.privacy import MASK
+from saksrobot.privacy import FNR_RUN, MASK
 
 _K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _K2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
@@ -127,6 +127,12 @@ def is_valid_fnr(value: str, **options: bool) -> bool:
     except InvalidIdentityNumber:
         return False
     return True
+
+
+def contains_fnr(text: str) -> bool:
+    """Whether ``text`` holds a fødselsnummer or D-number (any valid one, synthetic and H-numbers too)."""
+    return any(is_valid_fnr(run.replace(" ", ""), allow_synthetic=True, allow_h_number=True)
+               for run in FNR_RUN.findall(str(text)))
 
 
 def is_valid_orgnr(value: str) -> bool:

@@ -36,10 +36,10 @@ class NotAFile(OSError):
     """The entry is not a regular file (or became a link after it was listed)."""
 
 
-def read_regular(file: Path, max_bytes: int | None = None) -> bytes:
+def read_regular(file: Path, max_bytes: int | None = None, listed: os.stat_result | None = None) -> bytes:
     """The content of a regular file, opened without following a link; :class:`NotAFile` when it is
-    anything else (also when it was swapped for a link after listing). ``max_bytes`` + 1 bytes at
-    most are read."""
+    anything else (also when it was swapped for a link after listing) or, given ``listed`` (its
+    ``lstat`` when listed), another file than the one listed. ``max_bytes`` + 1 bytes at most are read."""
     try:
         fd = os.open(file, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as exc:
@@ -47,8 +47,11 @@ def read_regular(file: Path, max_bytes: int | None = None) -> bytes:
             raise NotAFile(errno.ELOOP, "a symbolic link", str(file)) from None
         raise
     with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+        opened = os.fstat(f.fileno())
+        if not stat.S_ISREG(opened.st_mode):
             raise NotAFile(errno.EINVAL, "not a regular file", str(file))
+        if listed is not None and (opened.st_dev, opened.st_ino) != (listed.st_dev, listed.st_ino):
+            raise NotAFile(errno.ESTALE, "not the file that was listed", str(file))
         return f.read() if max_bytes is None else f.read(max_bytes + 1)
 
 

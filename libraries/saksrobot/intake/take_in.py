@@ -97,14 +97,14 @@ class FileItems:
         return new
 
     def _take_in(self, entry: Path, key_of: KeyOf) -> str | None:
-        problem, key = None, None
+        problem, key, listed = None, None, entry.lstat()
         if odd := kind_of(entry):
-            digest = sha256(f"{entry.name}:{entry.lstat().st_ino}".encode())
+            digest = sha256(f"{entry.name}:{listed.st_ino}".encode())
             problem = {"code": "not_a_file", "text": f"«{entry.name}» er {odd}, ikke en fil: den er ikke lest"}
         else:
             try:
-                data = read_regular(entry, self.max_bytes)
-            except NotAFile:  # swapped for a link since it was listed
+                data = read_regular(entry, self.max_bytes, listed)
+            except NotAFile:  # swapped (for a link, another file) since it was listed: the next run sees it
                 return None
             if len(data) > self.max_bytes:
                 digest = file_sha256(entry)  # hashed in chunks, never read whole

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 Severity = Literal["fatal", "warning"]
 
@@ -26,9 +26,10 @@ class Party(_Model):
     """Seller (AccountingSupplierParty) or buyer (AccountingCustomerParty)."""
 
     present: bool = False  # the document has the party at all
-    name: str | None = None  # the legal name, else the trading name
-    registration_name: str | None = None  # PartyLegalEntity/RegistrationName (BT-27 / BT-44)
-    trading_name: str | None = None  # PartyName/Name
+    # names are not in a repr: a sole proprietorship's name is a person's
+    name: str | None = Field(None, repr=False)  # the legal name, else the trading name
+    registration_name: str | None = Field(None, repr=False)  # PartyLegalEntity/RegistrationName (BT-27 / BT-44)
+    trading_name: str | None = Field(None, repr=False)  # PartyName/Name
     orgnr: str | None = None  # EndpointID 0192, else a 0192 CompanyID/PartyIdentification, else from NO…MVA
     endpoint_id: str | None = None
     endpoint_scheme: str | None = None
@@ -98,7 +99,7 @@ class Attachment(_Model):
     data: bytes = b""
 
     def __repr__(self) -> str:
-        return f"Attachment({self.filename!r}, {self.mime!r}, {len(self.data)} bytes)"
+        return f"Attachment({self.mime!r}, {len(self.data)} bytes)"  # its file name and description are free text
 
     __str__ = __repr__
 

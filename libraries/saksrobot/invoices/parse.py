@@ -66,10 +66,27 @@ def parse_ehf(data: bytes, *, max_bytes: int = MAX_BYTES) -> EhfDocument:
                               "Den er ikke lest.", code="too_large")
     _refuse_non_xml(data)
     root = _document_element(_parse_xml(data))
+    _refuse_long_fields(root)
     try:
         return _Reader(root).document()
     except (ValidationError, ValueError, ArithmeticError) as error:
         raise InvoiceRejected(f"Fakturaen kan ikke leses ({type(error).__name__}).", code="unreadable") from None
+
+
+FIELD_LIMIT = 10_000  # characters in one element or attribute; embedded files (base64) excepted
+EMBEDDED = "EmbeddedDocumentBinaryObject"
+
+
+def _refuse_long_fields(root: Element) -> None:
+    """No field of an invoice is that long but an embedded file: a longer one is refused, not stored."""
+    for element in root.iter():
+        name = element.tag.rsplit("}", 1)[-1]
+        values = [(name, element.text or "")] if name != EMBEDDED else []
+        values += [(f"{name}/@{key.rsplit('}', 1)[-1]}", value) for key, value in element.attrib.items()]
+        for field, value in values:
+            if len(value) > FIELD_LIMIT:
+                raise InvoiceRejected(f"Feltet {field} er for langt ({len(value):,} tegn; høyst {FIELD_LIMIT:,}). "
+                                      "Fakturaen er ikke arkivert.".replace(",", " "), code="field_too_long")
 
 
 def _mb(size: int) -> str:

@@ -22,7 +22,7 @@ class Reference(BaseModel):
     reference: str = Field(min_length=1)
     unit: str = Field(min_length=1)
     approver: str = Field(min_length=1)
-    description: str = ""
+    description: str = Field("", repr=False)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +13,12 @@ from robot.libraries.BuiltIn import BuiltIn
 
 from saksrobot import sheets
 from saksrobot.domain.case_request import CaseRequest
+from saksrobot.domain.identity import contains_fnr
 from saksrobot.errors import BusinessError
 from saksrobot.keywords._context import suite_library
 from saksrobot.keywords.archive import ArchiveLibrary
 from saksrobot.keywords.workitems import WorkItemsLibrary
+from saksrobot.privacy import mask
 from saksrobot.settings import Settings, load_settings
 from saksrobot.workitems import State, WorkItem
 
@@ -25,12 +27,15 @@ RESULT_COLUMNS = ["Rad", "Id", "Tittel", "Resultat", "Saksnummer", "Årsak"]
 
 @dataclass
 class RequestRow:
-    """One row of the request sheet. ``repr`` shows no personal data."""
+    """One row of the request sheet. ``repr`` shows no personal data (no title; the key masked)."""
 
     row: int
     key: str
     title: str
-    payload: dict[str, Any] = field(repr=False)
+    payload: dict[str, Any]
+
+    def __repr__(self) -> str:
+        return f"RequestRow(row={self.row}, key={mask(self.key)!r})"
 
 
 def _text(value: Any) -> str:
@@ -106,7 +111,8 @@ class CaseRequestsLibrary:
         Example:
         | `Add Work Items For Requests` | ${requests} |
         """
-        personal = sorted({field for r in requests for field in r.payload} - {"Id"})
+        personal = sorted({field for r in requests for field in r.payload} - {"Id"}
+                          | {"Id" for r in requests if contains_fnr(r.key)})
         new = suite_library(WorkItemsLibrary).add_items(((r.key, r.payload) for r in requests), personal=personal)
         logger.info(f"{new} new work item(s), {len(requests) - new} known from earlier runs")
         return new
@@ -123,6 +129,8 @@ class CaseRequestsLibrary:
         """
         if not item.payload.get("Id"):
             raise BusinessError("Id mangler", code="invalid_request")
+        if contains_fnr(item.payload["Id"]):  # it would be the case's external id
+            raise BusinessError("Id-en inneholder et fødselsnummer; gi forespørselen en annen Id", code="fnr_in_id")
         request = CaseRequest.from_row(item.payload, allow_synthetic_fnr=self._settings.identity.allow_synthetic_fnr)
         result = suite_library(ArchiveLibrary).archive.create_case(request.to_new_case())
         logger.info(f"Request {item.key}: case {result.case_number} "
@@ -139,8 +147,8 @@ class CaseRequestsLibrary:
         work = suite_library(WorkItemsLibrary)
         items = work.store.by_keys(work.process, [r.key for r in self._rows])
         run_id = BuiltIn().get_variable_value("${RUN_ID}")
-        results = [{"Rad": str(r.row), "Id": r.payload.get("Id", ""), "Tittel": r.title,
-                    **_result(items.get(r.key), run_id)} for r in self._rows]
+        results = [{"Rad": str(r.row), "Id": mask(r.payload.get("Id", "")), "Tittel": mask(r.title),
+                    **_result(items.get(r.key), run_id)} for r in self._rows]  # read by many: numbers masked
         written = sheets.write_rows(Path(path), RESULT_COLUMNS, results)
         counts = Counter(r["Resultat"] for r in results)
         logger.info(f"Result sheet {written}: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))

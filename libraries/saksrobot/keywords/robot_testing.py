@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
@@ -76,7 +78,8 @@ class RobotTestingLibrary:
     @keyword
     def delivery_folder_with_files_from(self, source: Path) -> Path:
         """Returns a new delivery folder whose ``inbox/`` holds a copy of the files in ``source``
-        (relative to the project), for a folder-fed robot's ``INBOX`` variable.
+        (relative to the project), for a folder-fed robot's ``INBOX`` variable. The copies are dated
+        an hour back: a delivery is complete, so no settle time keeps them waiting.
 
         Example:
         | ${inbox}= | `Delivery Folder With Files From` | robots/data/byggesoknader |
@@ -85,9 +88,11 @@ class RobotTestingLibrary:
         self._deliveries += 1
         folder = self._work() / "deliveries" / f"{source.name}-{self._deliveries}"
         (folder / "inbox").mkdir(parents=True)
+        delivered = time.time() - 3600
         for file in sorted(source.iterdir()):
             if file.is_file():
-                shutil.copy2(file, folder / "inbox" / file.name)
+                shutil.copy2(file, copy := folder / "inbox" / file.name)
+                os.utime(copy, (delivered, delivered))
         return folder
 
     @keyword

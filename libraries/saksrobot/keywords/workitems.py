@@ -160,7 +160,7 @@ class WorkItemsLibrary:
             except Exception as failure:  # noqa: BLE001 - every failure ends in a recorded state
                 return self._failed(item, failure, made)
         refs = refs if isinstance(refs, dict) else {"case_number": str(refs)} if refs else {}
-        return self._record(self.store.complete(item, refs), "done")
+        return self._record(self.store.complete(item, refs, also=self._gevinst_row))
 
     def _failed(self, item: WorkItem, failure: Exception, made: list) -> str:
         if _stops_the_run(failure):
@@ -171,17 +171,24 @@ class WorkItemsLibrary:
             self.store.release(item, f"Roboten kunne ikke arbeide: {error.message}")
             raise RunStopped(f"Kjøringen stoppes: {error.message}", code=error.code) from failure
         if isinstance(error, BusinessError):
-            return self._record(self.store.hand_over(item, error.code, error.message), "manual")
+            return self._record(self.store.hand_over(item, error.code, error.message, also=self._gevinst_row))
         # not one of ours: only its type is recorded (its text may hold anything, names too)
         error = error or ApplicationError(f"Uventet feil i roboten ({type(failure).__name__}); se loggen",
                                           code="robot_error")
-        updated = self.store.fail(item, error.code, error.message)
-        return self._record(updated, "failed" if updated.state == State.FAILED else "retry")
+        return self._record(self.store.fail(item, error.code, error.message, also=self._gevinst_row))
 
-    def _record(self, item: WorkItem, outcome: str) -> str:
-        self.gevinst.record(self.process, item.key, outcome, finished_at=utcnow(), run_id=item.run_id,
-                            reason_code=item.reason_code, target_refs=item.result or {},
-                            arrived_at=item.created_at)
+    @staticmethod
+    def _outcome(item: WorkItem) -> str:
+        return {State.DONE: "done", State.MANUAL: "manual", State.FAILED: "failed"}.get(item.state, "retry")
+
+    def _gevinst_row(self, session: Any, item: WorkItem) -> None:
+        """The item's gevinst row, in the transaction that records its outcome (never one without the other)."""
+        self.gevinst.add(session, self.process, item.key, self._outcome(item), finished_at=utcnow(),
+                         run_id=item.run_id, reason_code=item.reason_code, target_refs=item.result or {},
+                         arrived_at=item.created_at)
+
+    def _record(self, item: WorkItem) -> str:
+        outcome = self._outcome(item)
         self.outcomes[outcome] += 1
         dryrun.decided(item.key, outcome, item.reason_text)
         message = f"Work item {item.key}: {outcome}" + (f" ({item.reason_text})" if item.reason_text and

@@ -2,9 +2,10 @@
 
 from saksrobot.runner.lock import RobotBusy
 from saksrobot.runner.model import Run, RunStatus
+from saksrobot.runner.owners import mark_lost
+from saksrobot.runner.processes import end_process_tree
 from saksrobot.runner.run import (
     RunResult,
-    end_process_tree,
     known_robots,
     record_event,
     robot_path,
@@ -12,5 +13,5 @@ from saksrobot.runner.run import (
     stop_runs,
 )
 
-__all__ = ["RobotBusy", "Run", "RunResult", "RunStatus", "end_process_tree", "known_robots", "record_event",
-           "robot_path", "run_robot", "stop_runs"]
+__all__ = ["RobotBusy", "Run", "RunResult", "RunStatus", "end_process_tree", "known_robots", "mark_lost",
+           "record_event", "robot_path", "run_robot", "stop_runs"]

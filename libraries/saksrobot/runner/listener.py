@@ -1,6 +1,7 @@
-"""A Robot Framework listener (API v3) that records, as the run goes, each task's result and each
-work item's outcome to ``items.jsonl`` in the run folder. It sees only what the keyword
-libraries log, which never holds personal data."""
+"""A Robot Framework listener (API v3) on every run: it masks every fødselsnummer (every 11-digit
+run) in every message, argument and status Robot Framework writes to ``output.xml``, ``log.html``
+and ``report.html`` - whatever a robot reads or a keyword logs - and records, as the run goes, each
+task's result and each work item's outcome to ``items.jsonl`` in the run folder."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from saksrobot.privacy import mask
 
 ITEM = re.compile(r"^Work item (?P<key>\S+): (?P<outcome>done|manual|retry|failed)\b")
 
@@ -29,11 +32,24 @@ class RunListener:
         self._task = data.name
 
     def end_test(self, data: Any, result: Any) -> None:
+        result.message = mask(result.message)
         self._write(kind="task", task=data.name, status=result.status, elapsed_s=result.elapsed_time.total_seconds())
 
+    def end_keyword(self, data: Any, result: Any) -> None:
+        result.message = mask(result.message)
+        result.args = tuple(mask(a) if isinstance(a, str) else a for a in result.args)
+
+    def end_suite(self, data: Any, result: Any) -> None:
+        result.message = mask(result.message)
+
     def log_message(self, message: Any) -> None:
+        message.message = mask(message.message)
         if match := ITEM.match(message.message):
             self._write(kind="item", task=self._task, key=match["key"], outcome=match["outcome"])
+
+    def message(self, message: Any) -> None:
+        """Robot Framework's own messages (syntax errors, and warnings once more, not counted twice)."""
+        message.message = mask(message.message)
 
     def close(self) -> None:
         self._file.close()

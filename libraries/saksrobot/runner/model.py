@@ -20,6 +20,7 @@ class RunStatus(StrEnum):
     TIMED_OUT = "timed_out"
     MISSED = "missed"    # a scheduled run that did not start (the service was down past the grace period)
     SKIPPED = "skipped"  # a scheduled run not started because the robot was running already
+    LOST = "lost"        # its owner died (kill -9, a reboot): marked by whoever saw it first
 
 
 class Run(Base):
@@ -33,3 +34,7 @@ class Run(Base):
     return_code: Mapped[int | None]
     output_dir: Mapped[str] = mapped_column(String(500))
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    host: Mapped[str | None] = mapped_column(String(255))  # the runner that owns the run (None: it never ran)
+    pid: Mapped[int | None]
+    robot_pid: Mapped[int | None]  # its robot process
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime())  # naive UTC: the runner last seen alive

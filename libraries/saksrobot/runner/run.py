@@ -8,7 +8,6 @@ import contextlib
 import json
 import logging
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -20,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-import psutil
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -29,11 +28,12 @@ from saksrobot.errors import ConfigurationError
 from saksrobot.privacy import mask
 from saksrobot.runner import lock
 from saksrobot.runner.model import Run, RunStatus
+from saksrobot.runner.owners import HOST, Heartbeat, mark_lost
+from saksrobot.runner.processes import GRACE_SECONDS, end_process_tree
 from saksrobot.settings import Settings
 from saksrobot.workitems import utcnow
 
 log = logging.getLogger(__name__)
-GRACE_SECONDS = 10
 _active: set[int] = set()  # process ids of the runs this process is waiting for
 
 
@@ -67,30 +67,6 @@ def robot_path(settings: Settings, robot: str) -> Path:
     if not candidate.exists():
         raise ConfigurationError(f"No robot {robot!r}; known robots: {', '.join(known_robots(settings))}")
     return candidate
-
-
-def end_process_tree(pid: int) -> int:
-    """Terminate a process and everything it started (Playwright's browsers start their own
-    process group, so the group alone is not enough), then kill what is left. Returns how
-    many processes there were."""
-    try:
-        root = psutil.Process(pid)
-        tree = [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0
-    for process in tree:
-        try:
-            process.send_signal(signal.SIGTERM)
-        except psutil.NoSuchProcess:
-            pass
-    _, alive = psutil.wait_procs(tree, timeout=GRACE_SECONDS)
-    for process in alive:
-        try:
-            process.kill()
-        except psutil.NoSuchProcess:
-            pass
-    psutil.wait_procs(alive, timeout=GRACE_SECONDS)
-    return len(tree)
 
 
 def _tee(stream: IO[bytes], file: Path) -> None:
@@ -160,6 +136,7 @@ def run_robot(settings: Settings, robot: str, *, variables: Mapping[str, str] | 
     environment = {**os.environ, **(env or {})} | ({"SAKSROBOT_DRY_RUN": "true"} if dry_run else {})
     environment.setdefault("SAKSROBOT_DATABASE__URL", settings.sqlite_ready(settings.database.url))  # one database
     engine = make_engine(settings.sqlite_ready(environment["SAKSROBOT_DATABASE__URL"]))
+    mark_lost(engine)  # a run of this robot whose runner died gives its lock and items back first
     if dry_run:
         return _run(settings, path, run_id, engine, environment, variables, timeout, f"{started_by} (tørrkjøring)")
     hold = timedelta(seconds=timeout) if timeout else timedelta(minutes=settings.scheduler.max_run_minutes)
@@ -175,8 +152,9 @@ def _run(settings: Settings, path: Path, run_id: str, engine: Engine, environmen
     output_dir = settings.path(settings.logs_dir) / path.stem / f"{datetime.now():%Y%m%d-%H%M%S}-{run_id}"
     output_dir.mkdir(parents=True)
     with Session(engine) as s:
-        s.add(Run(id=run_id, robot=path.stem, status=RunStatus.RUNNING, started_at=utcnow(),
-                  output_dir=str(output_dir), summary={"started_by": started_by}))
+        now = utcnow()
+        s.add(Run(id=run_id, robot=path.stem, status=RunStatus.RUNNING, started_at=now, heartbeat_at=now,
+                  host=HOST, pid=os.getpid(), output_dir=str(output_dir), summary={"started_by": started_by}))
         s.commit()
     command = [sys.executable, "-m", "robot", "--outputdir", str(output_dir), "--consolecolors", "off",
                "--consolemarkers", "off", "--name", path.stem, "--variable", f"RUN_ID:{run_id}",
@@ -189,8 +167,12 @@ def _run(settings: Settings, path: Path, run_id: str, engine: Engine, environmen
     echo = threading.Thread(target=_tee, args=(process.stdout, output_dir / "console.log"), daemon=True)
     echo.start()
     _active.add(process.pid)
+    with Session(engine) as s:
+        s.execute(update(Run).where(Run.id == run_id).values(robot_pid=process.pid))
+        s.commit()
     try:
-        return_code = process.wait(timeout=timeout)
+        with Heartbeat(engine, run_id, path.stem):
+            return_code = process.wait(timeout=timeout)
         status = (RunStatus.SUCCEEDED if return_code == 0 else
                   RunStatus.KILLED if return_code < 0 else RunStatus.FAILED)
     except subprocess.TimeoutExpired:

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 
 from saksrobot.errors import ConfigurationError
 from saksrobot.privacy import mask
-from saksrobot.runner import RobotBusy, RunStatus, known_robots, lock, record_event, run_robot, stop_runs
+from saksrobot.runner import RobotBusy, RunStatus, known_robots, lock, mark_lost, record_event, run_robot, stop_runs
 from saksrobot.scheduler.calendar import WorkCalendar
 from saksrobot.scheduler.model import Schedule
 from saksrobot.scheduler.spec import ScheduleSpec
@@ -121,6 +121,7 @@ class SchedulerService:
         left alone, so its next run time (and a run missed while the service was down) is kept."""
         with self._sync_lock:  # the page and the periodic sync may call at once
             lock.renew(self.engine, lock.SCHEDULER, self._lock_id, SCHEDULER_HOLD)
+            mark_lost(self.engine)  # runs whose runner died (on any machine) are not shown running
             self._sync()
 
     def _sync(self) -> None:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from saksrobot.errors import BusinessError
 
@@ -103,13 +103,13 @@ class ReferredChild(_Private):
 
 class Reason(_Model):
     category: str
-    text: str = ""
+    text: str = Field("", repr=False)  # free text
 
 
 class AttachmentInfo(_Model):
     n: int
-    title: str
-    filename: str
+    title: str = Field(repr=False)  # free text, like the file name
+    filename: str = Field(repr=False)
     mime: str = "application/octet-stream"
     size: int | None = None
 
@@ -123,7 +123,9 @@ class Attachment(_Model):
     data: bytes
 
     def __repr__(self) -> str:
-        return f"Attachment({self.filename}, {len(self.data)} bytes)"
+        return f"Attachment({self.mime}, {len(self.data)} bytes)"  # its title and file name are free text
+
+    __str__ = __repr__
 
 
 class Referral(_Private):

@@ -256,7 +256,7 @@ class ControlRoom:
         run = pages.run(self.engine, run_id)
         logs = self.settings.path(self.settings.logs_dir).resolve()
         folder = Path(run.output_dir).resolve() if run and run.output_dir else None
-        file = (folder / name).resolve() if folder else None
+        file = (folder / name).resolve() if folder and "\x00" not in name else None
         if (file is None or not folder.is_relative_to(logs) or not file.is_relative_to(folder)
                 or not file.is_file()):
             raise HTTPException(404, "Kjøringen har ingen slik fil (ennå)")
@@ -319,7 +319,7 @@ class ControlRoom:
     async def change_user(self, request: Request, username: str) -> Response:
         admin = self.guard(request, ADMINS)
         form = await self.form(request)
-        if username == admin.username:
+        if username.strip().lower() == admin.username:  # user names are kept in lower case
             return self.back(request, "/brukere", "Du kan ikke endre din egen rolle eller deaktivere deg selv.", "feil")
         try:
             if role := form.get("role"):

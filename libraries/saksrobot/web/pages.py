@@ -15,14 +15,15 @@ from sqlalchemy.orm import Session
 from saksrobot.gevinst import build_report, parse_period, plan_of, summarize
 from saksrobot.gevinst.html import report_fragment
 from saksrobot.gevinst.summary import utc_of
-from saksrobot.runner import Run
+from saksrobot.runner import Run, mark_lost
 from saksrobot.scheduler.triggers import TZ
 from saksrobot.settings import Settings
 from saksrobot.workitems import State, WorkItem
 
 RUN_STATUS = {"running": "Kjører", "succeeded": "Fullført", "failed": "Feilet", "killed": "Avbrutt",
-              "timed_out": "Stoppet (for lang tid)", "missed": "Ikke kjørt", "skipped": "Hoppet over"}
-TROUBLE = ("failed", "killed", "timed_out", "missed")
+              "timed_out": "Stoppet (for lang tid)", "missed": "Ikke kjørt", "skipped": "Hoppet over",
+              "lost": "Mistet (prosessen stoppet)"}
+TROUBLE = ("failed", "killed", "timed_out", "missed", "lost")
 OUTCOMES = {"done": "ferdig", "manual": "til manuell", "retry": "prøves igjen", "failed": "feilet"}
 
 
@@ -80,6 +81,8 @@ def _row(run: Run) -> RunRow:
 
 def runs(engine: Engine, *, robot: str | None = None, since: datetime | None = None,
          until: datetime | None = None, limit: int = 200) -> list[RunRow]:
+    """The runs, newest first; a run whose owner died is marked lost before it is shown."""
+    mark_lost(engine)
     query = select(Run).order_by(Run.started_at.desc()).limit(limit)
     if robot:
         query = query.where(Run.robot == robot)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import uvicorn
 
@@ -15,6 +16,14 @@ from saksrobot.web.users import UserStore
 log = logging.getLogger(__name__)
 
 
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's proxy options: forwarded headers are read only from ``web.trusted_proxies`` (uvicorn
+    would otherwise believe any from 127.0.0.1, and a log-in throttle per address is then bypassed
+    by a header; behind one proxy without this, all users share the proxy's address)."""
+    proxies = settings.web.trusted_proxies
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or None}
+
+
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
     """Start the scheduler, then serve the control room until Ctrl+C (or SIGTERM)."""
     engine = make_engine(settings.sqlite_ready(settings.database.url))
@@ -24,6 +33,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     service.start()
     try:
         uvicorn.run(create_app(settings, engine, service), host=host or settings.web.host,
-                    port=port if port is not None else settings.web.port, log_config=None)  # our masked logging
+                    port=port if port is not None else settings.web.port, log_config=None,  # our masked logging
+                    **proxy_options(settings))
     finally:
         service.shutdown()

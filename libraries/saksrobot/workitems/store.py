@@ -7,11 +7,12 @@ consumer's update matches, whatever the number of processes.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import socket
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,14 +20,16 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from saksrobot.domain.identity import contains_fnr
 from saksrobot.errors import ApplicationError, SaksrobotError
 from saksrobot.privacy import mask
 from saksrobot.workitems.model import STATE_NAMES, ContentClaim, State, WorkItem
 from saksrobot.workitems.sealed import Sealer
 
 log = logging.getLogger(__name__)
+Also = Callable[[Session, WorkItem], object]  # more writes in the transaction that records an outcome
 
 
 def utcnow() -> datetime:
@@ -52,6 +55,14 @@ class RetryPolicy:
 
     def delay(self, attempt: int) -> timedelta:
         return self.backoff * 2 ** max(attempt - 1, 0)
+
+
+def storable_key(key: str) -> str:
+    """A business key as stored: keys are logged and shown everywhere, so one that holds a
+    fødselsnummer is replaced by its hash (the same key finds the same item again)."""
+    if not contains_fnr(key):
+        return key
+    return f"fnr-sha256:{hashlib.sha256(key.encode()).hexdigest()[:24]}"
 
 
 def pid_alive(pid: int) -> bool:
@@ -82,7 +93,7 @@ class WorkItemStore:
         """Add an item unless one with this (process, key) exists; return it and whether it is new.
         The ``personal`` fields of ``payload`` are sealed apart from it (never stored in clear)."""
         now = utcnow()
-        payload, hidden = dict(payload or {}), {}
+        payload, hidden, key = dict(payload or {}), {}, storable_key(key)
         for name in personal:
             if name in payload:
                 hidden[name] = payload.pop(name)
@@ -171,25 +182,29 @@ class WorkItemStore:
             log.warning("Released %d work item(s) of %s left by a consumer that died", released, process)
         return released
 
-    def _finish(self, item: WorkItem, **values: Any) -> WorkItem:
+    def _finish(self, item: WorkItem, also: Also | None = None, **values: Any) -> WorkItem:
         with self._sessions() as s:
             finished = s.scalars(update(WorkItem).where(
                 WorkItem.id == item.id, WorkItem.state == State.IN_PROGRESS, WorkItem.lease_owner == self.owner,
             ).values(lease_owner=None, lease_expires=None, updated_at=utcnow(), **values)
                 .returning(WorkItem).execution_options(synchronize_session=False)).first()
-            s.commit()
             if finished is None:
+                s.rollback()
                 raise LeaseLost(f"Work item {item.id} is no longer reserved by this consumer")
+            if also is not None:  # e.g. the gevinst row: committed with the outcome, or not at all
+                also(s, finished)
+            s.commit()
             return finished
 
-    def complete(self, item: WorkItem, result: dict[str, Any] | None = None) -> WorkItem:
-        """Mark done with target references, e.g. ``{"case_number": "26/00012"}``."""
-        return self._finish(item, state=State.DONE, result=result or {}, reason_code=None, reason_text=None,
+    def complete(self, item: WorkItem, result: dict[str, Any] | None = None, also: Also | None = None) -> WorkItem:
+        """Mark done with target references, e.g. ``{"case_number": "26/00012"}``; ``also`` writes
+        more in the same transaction."""
+        return self._finish(item, also, state=State.DONE, result=result or {}, reason_code=None, reason_text=None,
                             finished_at=utcnow())
 
-    def hand_over(self, item: WorkItem, reason_code: str, reason_text: str) -> WorkItem:
+    def hand_over(self, item: WorkItem, reason_code: str, reason_text: str, also: Also | None = None) -> WorkItem:
         """Business error: to manual handling by archive staff, with a reason. Never retried."""
-        return self._finish(item, state=State.MANUAL, reason_code=reason_code, reason_text=mask(reason_text),
+        return self._finish(item, also, state=State.MANUAL, reason_code=reason_code, reason_text=mask(reason_text),
                             finished_at=utcnow())
 
     def release(self, item: WorkItem, reason_text: str) -> WorkItem:
@@ -198,12 +213,12 @@ class WorkItemStore:
         return self._finish(item, state=State.PENDING, attempts=WorkItem.attempts - 1, not_before=utcnow(),
                             reason_code="released", reason_text=mask(reason_text))
 
-    def fail(self, item: WorkItem, reason_code: str, reason_text: str) -> WorkItem:
+    def fail(self, item: WorkItem, reason_code: str, reason_text: str, also: Also | None = None) -> WorkItem:
         """Application error: back to pending after a back-off, or ``failed`` after the last attempt."""
         if item.attempts >= self.retry.max_attempts:
-            return self._finish(item, state=State.FAILED, reason_code=reason_code, reason_text=mask(reason_text),
-                                finished_at=utcnow())
-        return self._finish(item, state=State.PENDING, reason_code=reason_code, reason_text=mask(reason_text),
+            return self._finish(item, also, state=State.FAILED, reason_code=reason_code,
+                                reason_text=mask(reason_text), finished_at=utcnow())
+        return self._finish(item, also, state=State.PENDING, reason_code=reason_code, reason_text=mask(reason_text),
                             not_before=utcnow() + self.retry.delay(item.attempts))
 
     def purge_personal(self, retention: timedelta) -> int:
@@ -234,15 +249,16 @@ class WorkItemStore:
             return list(s.scalars(query))
 
     def by_keys(self, process: str, keys: Iterable[str]) -> dict[str, WorkItem]:
-        """The items of ``process`` with these business keys, by key."""
-        keys = list(dict.fromkeys(keys))
+        """The items of ``process`` with these business keys, by the key asked for (a key with a
+        fødselsnummer finds the item stored under its hash)."""
+        asked = {key: storable_key(key) for key in keys}
+        stored = list(dict.fromkeys(asked.values()))
         found: dict[str, WorkItem] = {}
         with self._sessions() as s:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start:start + 500]
+            for start in range(0, len(stored), 500):
                 found |= {i.key: i for i in s.scalars(select(WorkItem).where(
-                    WorkItem.process == process, WorkItem.key.in_(chunk)))}
-        return found
+                    WorkItem.process == process, WorkItem.key.in_(stored[start:start + 500])))}
+        return {key: found[hashed] for key, hashed in asked.items() if hashed in found}
 
     def _move(self, item_id: int, allowed: Iterable[State], **values: Any) -> WorkItem:
         with self._sessions() as s:

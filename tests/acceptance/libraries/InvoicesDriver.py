@@ -12,12 +12,13 @@ import httpx
 from robot.api import logger
 from robot.api.deco import keyword, library
 from robot.libraries.BuiltIn import BuiltIn
+from run_output import leaks as leaks_in
 
 from saksrobot.archive import CaseQuery, open_archive
 from saksrobot.database import make_engine
 from saksrobot.demo import robot_environment
 from saksrobot.demo.corpus import ehf_corpus
-from saksrobot.demo.invoice_inbox import Expected, write_inbox
+from saksrobot.demo.invoice_inbox import PERSON, Expected, write_inbox
 from saksrobot.runner import RunResult, run_robot
 from saksrobot.settings import Backend, load_settings
 from saksrobot.simulators import running_simulators
@@ -38,6 +39,7 @@ SIF = "/Biz/v2/api/call/SI.Data.RPC/SI.Data.RPC"
 class InvoicesDriver:
     def __init__(self) -> None:
         self._stack = ExitStack()
+        self._runs: list[RunResult] = []
 
     @keyword
     def start_archive_simulator(self) -> None:
@@ -85,6 +87,7 @@ class InvoicesDriver:
         env |= {"SAKSROBOT_INVOICES__FOLDER": str(self.folder), "SAKSROBOT_INVOICES__SETTLE_SECONDS": "0",
                 "SAKSROBOT_ARCHIVE__RETRY_BACKOFF_SECONDS": "0.05"}
         run = run_robot(self.settings, "invoices", env=env, timeout=900)
+        self._runs.append(run)
         logger.info(f"Run {run.run_id}: exit {run.return_code}, output {run.output_dir}")
         if not run.succeeded:
             raise AssertionError(f"invoices failed with exit {run.return_code}; see {run.log_html}")
@@ -149,6 +152,13 @@ class InvoicesDriver:
         assert "101-bad-kid.xml" in flagged, flagged
         cases = {p["DocumentNumber"].rsplit("-", 1)[0] for p in posts}
         logger.info(f"{len(posts)} journal posts in {len(cases)} cases")
+
+    @keyword
+    def run_output_should_contain_no_fodselsnummer(self) -> None:
+        """Every file every run wrote (log.html decoded), and the reason files, hold no fødselsnummer
+        from the inbox (a file name and an invoice line carry one)."""
+        found = leaks_in([run.output_dir for run in self._runs] + [self.folder / "rejected"], {PERSON})
+        assert not found, f"Fødselsnummer found in: {found}"
 
     @keyword
     def journal_post_count(self) -> int:

@@ -13,7 +13,7 @@ import httpx
 from robot.api import logger
 from robot.api.deco import keyword, library
 from robot.libraries.BuiltIn import BuiltIn
-from run_output import readable_text
+from run_output import leaks as leaks_in
 from sqlalchemy import text
 
 from archive_records import case_parties
@@ -199,15 +199,12 @@ class SchoolRobotsDriver:
     def no_fodselsnummer_should_appear_in_run_output_or_the_gevinst_log(self) -> None:
         numbers = {c["fnr"] for c in CHILD_BY_ID.values()}
         numbers |= {r["child"]["fnr"] for r in REFERRALS} | {g["fnr"] for r in REFERRALS for g in r["guardians"]}
-        leaks = []
         for run in self._runs:
             files = [f for f in run.output_dir.rglob("*") if f.is_file()]
             assert {"log.html", "output.xml", "console.log", "summary.json"} <= {f.name for f in files}
             evidence = [f.name for f in files if f.suffix in (".png", ".zip")]
             assert not evidence, f"screenshots or traces kept by default: {evidence}"
-            for file in files:
-                content = readable_text(file)
-                leaks += [f"{run.robot}/{file.name}" for n in numbers if n in content]
+        leaks = leaks_in([run.output_dir for run in self._runs], numbers)
         with make_engine(f"sqlite:///{self.database}").connect() as c:
             dump = json.dumps([list(map(str, row)) for table in ("gevinst_log", "runs", "work_items")
                                for row in c.execute(text(f"select * from {table}")).all()])  # noqa: S608

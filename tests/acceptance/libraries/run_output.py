@@ -20,3 +20,18 @@ def readable_text(file: Path) -> str:
                 if not item.startswith("*"):  # "*..." is stored as it is, the rest zlib + base64
                     text += "\n" + zlib.decompress(base64.b64decode(item)).decode("utf-8", "replace")
     return text
+
+
+def leaks(output_dirs: list[Path], numbers: set[str]) -> list[str]:
+    """``run-folder/file`` for every file under ``output_dirs`` that holds one of ``numbers`` in its
+    text, in Robot Framework's compressed log data or in a result sheet's cells."""
+    from saksrobot import sheets  # (the acceptance suites import this module before the package path is set)
+
+    found = []
+    for folder in output_dirs:
+        for file in (f for f in folder.rglob("*") if f.is_file()):
+            text = readable_text(file)
+            if file.suffix == ".xlsx":
+                text += repr(sheets.read_rows(file))
+            found += [f"{folder.name}/{file.name}" for n in numbers if n in text]
+    return sorted(set(found))

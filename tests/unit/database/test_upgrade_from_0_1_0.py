@@ -14,7 +14,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 
 from postgres import new_postgres_database
@@ -138,6 +138,11 @@ def test_stores_scheduler_and_control_room_work_after_the_upgrade(installation, 
         for path in ("/", "/roboter", "/kjoringer", "/manuell", "/gevinst", "/brukere", "/innstillinger",
                      "/tidsplaner/3"):
             assert client.get(path).status_code == 200, path
+        # 0003: 0.1.0's run left "running" 7 days ago has no owner on record: shown lost, not running
+        assert "Mistet (prosessen stoppet)" in client.get("/kjoringer").text
+        with engine.connect() as connection:
+            assert connection.execute(text("select status from runs where id = 'run0007'")).scalar() == "lost"
+            assert connection.execute(text("select count(*) from robot_locks where run_id = 'run0007'")).scalar() == 0
         assert "Mangler samtykke fra foresatte" in client.get("/manuell").text  # the 0.1.0 hand-overs
     finally:
         service.shutdown()

@@ -8,8 +8,8 @@ import pytest
 
 from saksrobot.database import make_engine
 from saksrobot.errors import BusinessError, ConfigurationError
-from saksrobot.intake import FileItems, Folder, KeyRule, sha256
-from saksrobot.intake.folder import NAME_MAX
+from saksrobot.intake import FileItems, Folder, KeyRule, sha256, take_in
+from saksrobot.intake.folder import NAME_MAX, kind_of
 from saksrobot.intake.take_in import FileRefused, check_source, read, settle
 from saksrobot.workitems import State, WorkItemStore
 
@@ -110,6 +110,31 @@ def test_a_file_swapped_for_a_link_after_it_was_taken_in_is_not_followed(items, 
     with pytest.raises(FileRefused) as refused:
         read(item, 1000)
     assert refused.value.code in ("file_missing", "not_a_file")
+
+
+@pytest.mark.parametrize("swap", ["link", "other file"])
+def test_a_file_swapped_between_listing_and_reading_is_not_read_now(items, tmp_path, monkeypatch, swap):
+    deliver(items, "a.json", '{"nr": "1"}')
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"nr": "S"}')
+    def listed_then_swapped(entry):  # between the listing (lstat) and the reading
+        odd = kind_of(entry)
+        if swap == "link":
+            (items.folder.inbox / "a.json").unlink()
+            os.symlink(secret, items.folder.inbox / "a.json")
+        else:  # made before the old one goes, so it cannot reuse its inode
+            (items.folder.inbox / "b.tmp").write_text('{"nr": "2"}')
+            os.replace(items.folder.inbox / "b.tmp", items.folder.inbox / "a.json")
+        return odd
+
+    monkeypatch.setattr(take_in, "kind_of", listed_then_swapped)
+    assert items.take_in(KeyRule.parse("field:nr").key_of) == []  # neither followed nor read now
+    monkeypatch.undo()
+    keys = items.take_in(KeyRule.parse("field:nr").key_of)  # the next run sees what is there
+    if swap == "link":
+        assert len(keys) == 1 and keys[0].startswith("sha256:") and secret.read_text() == '{"nr": "S"}'
+    else:
+        assert keys == ["2"]
 
 
 def test_a_file_too_large_is_handed_over_unread(items):

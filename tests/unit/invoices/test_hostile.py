@@ -203,3 +203,25 @@ def test_an_attachment_that_is_not_base64_is_reported_not_crashed():
     assert doc.attachments == ()
     (finding,) = [f for f in check(doc) if f.severity == "fatal"]
     assert finding.rule_id == "SAKSROBOT-FORMAT" and "vedlegg (base64)" in finding.message
+
+
+@pytest.mark.parametrize("where", ["attribute", "element"])
+def test_a_field_longer_than_any_invoice_needs_is_refused_not_stored(base_example, where):
+    huge = "A" * 15_000_000
+    if where == "attribute":
+        data = base_example.replace(b"<cbc:ID>", f'<cbc:ID note="{huge}">'.encode(), 1)
+    else:
+        data = base_example.replace(b"<cbc:Note>", f"<cbc:Note>{huge}".encode(), 1)
+    assert data != base_example
+    error = rejected(data, max_bytes=50_000_000)
+    assert error.code == "field_too_long" and "for langt" in error.message and len(error.message) < 200
+
+
+def test_an_embedded_file_may_be_long(base_example):
+    pdf = "QUFB" * 100_000  # 400 000 base64 characters
+    attachment = (f'<cac:AdditionalDocumentReference><cbc:ID>1</cbc:ID><cac:Attachment>'
+                  f'<cbc:EmbeddedDocumentBinaryObject mimeCode="application/pdf" filename="a.pdf">{pdf}'
+                  f'</cbc:EmbeddedDocumentBinaryObject></cac:Attachment></cac:AdditionalDocumentReference>')
+    anchor = b"<cac:AccountingSupplierParty>"
+    data = base_example.replace(anchor, attachment.encode() + anchor, 1)
+    assert len(parse_ehf(data).attachments[-1].data) == 300_000

@@ -1,8 +1,6 @@
 """One run of a robot at a time: the ``robot_locks`` row, and when a left-over lock is taken over."""
 
 import os
-import subprocess
-import sys
 import threading
 import warnings
 from datetime import timedelta
@@ -10,7 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from saksrobot.database import make_engine
 from saksrobot.runner import RobotBusy, lock
 from saksrobot.runner.lock import HOST, RobotLock
 from saksrobot.workitems.store import utcnow
@@ -18,15 +15,6 @@ from saksrobot.workitems.store import utcnow
 HOLD = timedelta(minutes=5)
 
 
-@pytest.fixture
-def engine(database_url):
-    return make_engine(database_url)
-
-
-def dead_pid() -> int:
-    process = subprocess.Popen([sys.executable, "-c", "pass"])
-    process.wait()
-    return process.pid
 
 
 def put(engine, **values) -> None:
@@ -67,8 +55,8 @@ def test_robots_lock_separately(engine):
     assert lock.running(engine) == {"invoices": "run-1", "school_cases": "run-2"}
 
 
-def test_the_lock_of_a_dead_process_on_this_host_is_taken_over(engine):
-    put(engine, pid=dead_pid())
+def test_the_lock_of_a_dead_process_on_this_host_is_taken_over(engine, dead_pid):
+    put(engine, pid=dead_pid)
     assert lock.running(engine) == {}  # stale: left out
     lock.acquire(engine, "invoices", "run-1", HOLD)
     assert lock.running(engine) == {"invoices": "run-1"}
@@ -84,8 +72,8 @@ def test_the_lock_of_a_live_process_on_this_host_holds(engine):
     assert lock.running(engine) == {"invoices": "other"}
 
 
-def test_a_lock_on_another_host_is_not_judged_by_its_pid(engine):
-    put(engine, host=f"{HOST}-other", pid=dead_pid())
+def test_a_lock_on_another_host_is_not_judged_by_its_pid(engine, dead_pid):
+    put(engine, host=f"{HOST}-other", pid=dead_pid)
     with pytest.raises(RobotBusy):
         lock.acquire(engine, "invoices", "run-1", HOLD)
     assert lock.running(engine) == {"invoices": "other"}
@@ -105,9 +93,9 @@ def test_the_lock_expires_after_its_hold(engine):
     assert timedelta(minutes=2, seconds=55) < expires - utcnow() <= timedelta(minutes=3)
 
 
-def test_running_lists_held_locks_only(engine):
+def test_running_lists_held_locks_only(engine, dead_pid):
     lock.acquire(engine, "invoices", "run-1", HOLD)
-    put(engine, robot="school_cases", pid=dead_pid())
+    put(engine, robot="school_cases", pid=dead_pid)
     put(engine, robot="archive_cases", host="elsewhere", expires_at=utcnow() - timedelta(minutes=1))
     put(engine, robot="ppt_referrals", host="elsewhere", run_id="remote")
     assert lock.running(engine) == {"invoices": "run-1", "ppt_referrals": "remote"}

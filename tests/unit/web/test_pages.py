@@ -4,14 +4,19 @@ the logs folder, and no secret or fødselsnummer on any page."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 from webroom import ROBOT, Room, hold_robot, release_robot
 
 from saksrobot.runner import Run
+from saksrobot.web import pages
 from saksrobot.workitems import State, utcnow
 
 FNR = "03851598730"  # a synthetic (Tenor) fødselsnummer with valid check digits
@@ -328,6 +333,18 @@ def test_files_the_log_links_to_are_served_but_nothing_outside_the_run_folder(ro
                    "skjermbilder%2F..%2F..%2Fsecret.txt"):
         response = client.get(f"/kjoringer/files/{escape}", follow_redirects=False)
         assert response.status_code in (307, 404) and "not for the browser" not in response.text, escape
+    for odd in ("log.html%00.txt", "%00", "report.html%00"):  # a null byte: no such file, not a crash
+        response = client.get(f"/kjoringer/files/{odd}")
+        assert response.status_code == 404 and response.headers["x-frame-options"] == "DENY", odd
+
+
+def test_a_bug_gives_a_plain_500_with_the_security_headers_and_no_traceback(room, monkeypatch):
+    logged_in = room.as_user("ola")
+    monkeypatch.setattr(pages, "runs", lambda *_, **__: 1 / 0)
+    client = TestClient(room.app, raise_server_exceptions=False, cookies=logged_in.cookies)
+    response = client.get("/kjoringer")
+    assert response.status_code == 500 and response.text == "Noe gikk galt. Feilen er logget."
+    assert response.headers["x-frame-options"] == "DENY" and "Traceback" not in response.text
 
 
 def test_the_runs_page_links_logs_and_shows_reasons_masked(room):
@@ -361,11 +378,11 @@ def test_no_fodselsnummer_on_the_manual_page(room):
 
 def test_error_and_flash_messages_are_masked(room):
     operator = room.as_user("ola")
-    item = room.manual_item(key=f"REQ-{FNR}")
+    item = room.manual_item(key="REQ-1")
     post(room, operator, f"/manuell/{item.id}/behandlet", note=f"Opprettet sak for {FNR}")
     assert room.items.get(item.id).reason_text == f"Opprettet sak for {MASKED}"
     page = operator.get("/manuell").text
-    assert f"{ROBOT} REQ-{MASKED} er merket som behandlet." in page and FNR not in page
+    assert f"{ROBOT} REQ-1 er merket som behandlet." in page and FNR not in page
 
 
 def test_no_secret_on_the_settings_page(make_room):
@@ -405,3 +422,14 @@ def test_unknown_pages_get_a_norwegian_error_page(room, path, message):
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
     assert message in response.text
+
+
+def test_a_run_whose_runner_died_is_shown_lost_with_when_it_was_last_seen(room):
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    with Session(room.engine) as s:
+        s.add(Run(id="orphan", robot=ROBOT, status="running", started_at=utcnow(), heartbeat_at=utcnow(),
+                  host=socket.gethostname(), pid=gone.pid, output_dir="", summary={"started_by": "ola"}))
+        s.commit()
+    page = room.as_user("mona").get("/kjoringer").text
+    assert "Mistet (prosessen stoppet)" in page and "sist sett" in page and "Kjører" not in page

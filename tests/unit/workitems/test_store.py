@@ -6,6 +6,7 @@ import pytest
 
 from saksrobot.database import make_engine
 from saksrobot.workitems import LeaseLost, NoSuchItem, RetryPolicy, State, WorkItemStore, utcnow
+from saksrobot.workitems.store import storable_key
 
 
 @pytest.fixture
@@ -151,3 +152,14 @@ def test_the_first_item_to_claim_a_content_owns_it(store):
     assert store.claim_content("ppt_referrals", "fp-1", "H-2") == "H-1"  # the same content again
     assert store.claim_content("invoices", "fp-1", "X") == "X"  # per process
     assert store.claim_content("ppt_referrals", "fp-2", "H-2") == "H-2"
+
+
+def test_a_key_holding_a_fodselsnummer_is_stored_as_its_hash_and_found_by_it(store):
+    item, new = store.add("invoices", "974760673:03851598730", {"file": "a.xml"})
+    assert new and item.key.startswith("fnr-sha256:") and "03851598730" not in item.key
+    assert item.payload == {"file": "a.xml"}
+    again, new_again = store.add("invoices", "974760673:03851598730", {"file": "a.xml"})
+    assert not new_again and again.id == item.id  # the same key again is the same item
+    assert store.by_keys("invoices", ["974760673:03851598730"])["974760673:03851598730"].id == item.id
+    assert storable_key("REQ-1") == "REQ-1"
+    assert storable_key("974760673:12345678901") == "974760673:12345678901"  # 11 digits, not a valid fnr

@@ -1,0 +1,95 @@
+"""Runs are owned by a live process. The runner that starts a run (``saksrobot run``, the scheduler
+service) records its host and process id and beats a heartbeat while the robot works; whoever looks
+at the runs next (the runner, the scheduler, the control room, ``saksrobot runs list``) marks a run
+whose owner died (``kill -9``, a reboot) as ``lost`` with the time it was last seen, ends its robot
+if it is still there, and gives back its lock and its work items."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from saksrobot.runner import lock
+from saksrobot.runner.lock import RobotLock
+from saksrobot.runner.model import Run, RunStatus
+from saksrobot.runner.processes import end_process_tree, process_alive
+from saksrobot.workitems import State, WorkItem, utcnow
+
+log = logging.getLogger(__name__)
+HOST = socket.gethostname()
+HEARTBEAT = timedelta(seconds=30)
+STALE = 4 * HEARTBEAT  # a run of another machine not seen for this long has lost its owner
+
+
+def owner_alive(run: Run) -> bool:
+    """On this machine we can ask the process; of another machine we know its last heartbeat."""
+    if run.host == HOST:
+        return process_alive(run.pid, run.started_at)
+    return (run.heartbeat_at or run.started_at) > utcnow() - STALE
+
+
+def mark_lost(engine: Engine) -> list[str]:
+    """Mark the runs whose owner died as lost; return their ids."""
+    with Session(engine) as s:
+        running = s.scalars(select(Run).where(Run.status == RunStatus.RUNNING)).all()
+        s.expunge_all()
+    lost = [run for run in running if not owner_alive(run)]
+    marked = []
+    for run in lost:
+        seen = run.heartbeat_at or run.started_at
+        with Session(engine) as s:
+            summary = {**(run.summary or {}), "status": RunStatus.LOST.value, "last_seen": seen.isoformat() + "Z",
+                       "reason": f"Prosessen som styrte kjøringen stoppet uventet; sist sett {_oslo(seen)}"}
+            if not s.execute(update(Run).where(Run.id == run.id, Run.status == RunStatus.RUNNING).values(
+                    status=RunStatus.LOST, finished_at=seen, summary=summary)).rowcount:
+                continue  # another looker marked it first
+            if run.host == HOST and process_alive(run.robot_pid, run.started_at):
+                end_process_tree(run.robot_pid)  # its robot, left alone: nothing of the run goes on
+            s.execute(delete(RobotLock).where(RobotLock.robot == run.robot, RobotLock.run_id == run.id))
+            freed = s.execute(update(WorkItem).where(WorkItem.run_id == run.id, WorkItem.state == State.IN_PROGRESS)
+                              .values(state=State.PENDING, lease_owner=None, lease_expires=None,
+                                      not_before=utcnow(), updated_at=utcnow())).rowcount
+            s.commit()
+        log.warning("Run %s of %s lost its owner (last seen %s): marked lost, %d work item(s) given back",
+                    run.id, run.robot, seen, freed)
+        marked.append(run.id)
+    return marked
+
+
+def _oslo(moment: datetime) -> str:
+    from saksrobot.scheduler.triggers import TZ
+
+    return f"{moment.replace(tzinfo=UTC).astimezone(TZ):%d.%m.%Y %H:%M:%S}"
+
+
+class Heartbeat:
+    """While the robot works: the run's heartbeat, and its lock renewed for other machines."""
+
+    def __init__(self, engine: Engine, run_id: str, robot: str) -> None:
+        self._engine, self._run_id, self._robot = engine, run_id, robot
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"heartbeat-{run_id}", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _beat(self) -> None:
+        while not self._stop.wait(HEARTBEAT.total_seconds()):
+            try:
+                with Session(self._engine) as s:
+                    s.execute(update(Run).where(Run.id == self._run_id).values(heartbeat_at=utcnow()))
+                    s.commit()
+                lock.renew(self._engine, self._robot, self._run_id, STALE)
+            except Exception:  # noqa: BLE001 - a database hiccup: the next beat tries again
+                log.warning("Heartbeat of run %s not recorded; trying again", self._run_id, exc_info=True)

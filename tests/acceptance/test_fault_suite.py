@@ -133,6 +133,7 @@ class World:
         self.sheet = folder / "requests.xlsx"
         self.stats: Counter[str] = Counter()
         self.settled: dict[str, Counter[str]] = {}
+        self.handed_over: dict[str, Counter[str]] = {}  # robot: reason code: items
 
     # -- input ---------------------------------------------------------------------------------
     def deliver(self, robot: str, round_: int) -> None:
@@ -153,19 +154,32 @@ class World:
             self._new_children_and_referrals(round_)
 
     def _new_children_and_referrals(self, round_: int) -> None:
+        """Copies of the seeded children without a folder, and of the new referrals with their
+        children (registered too, unless the seeded child is not), all under new numbers."""
         engine = create_engine(self.sims.school_db)
         year, month = 2012 + round_ // 12, 1 + round_ % 12
+        numbers = (synthetic_fnr(date(year, month, day)) for day in range(1, 29))
         with Session(engine) as s:
-            for i, child in enumerate(s.scalars(select(school_db.Child).where(
-                    school_db.Child.folder_case_number.is_(None), ~school_db.Child.id.startswith("R")))):
+            seeded = list(s.scalars(select(school_db.Child).where(~school_db.Child.id.startswith("R"))))
+            new_fnr: dict[str, str] = {}
+
+            def copy(child: school_db.Child) -> None:
+                new_fnr[child.fnr] = next(numbers)
                 s.add(school_db.Child(
                     id=f"R{round_}-{child.id}", kind=child.kind, first_name=child.first_name,
-                    last_name=child.last_name, fnr=synthetic_fnr(date(year, month, 1 + i)), address=child.address,
+                    last_name=child.last_name, fnr=new_fnr[child.fnr], address=child.address,
                     unit_id=child.unit_id, grade=child.grade, enrolled=child.enrolled))
-            for i, row in enumerate(r for r in REFERRALS if r["status"] == "ny"):
-                copy = row | {"id": f"R{round_}-{row['id']}"[:20],
-                              "child": row["child"] | {"fnr": synthetic_fnr(date(year - 4, month, 1 + i))}}
-                s.add(_referral_row(copy))
+
+            for child in seeded:
+                if child.folder_case_number is None:
+                    copy(child)
+            for row in (r for r in REFERRALS if r["status"] == "ny"):
+                if row["child"]["fnr"] not in new_fnr:
+                    registered = [c for c in seeded if c.fnr == row["child"]["fnr"]]
+                    if registered:
+                        copy(registered[0])
+                fnr = new_fnr.get(row["child"]["fnr"]) or next(numbers)
+                s.add(_referral_row(row | {"id": f"R{round_}-{row['id']}", "child": row["child"] | {"fnr": fnr}}))
             s.commit()
         engine.dispose()
 
@@ -237,6 +251,7 @@ class World:
         unknown = school_admin_cases_not_in_archive(self.sims.school_db, self.sims.archive_db)
         assert not unknown, f"the school-admin system records cases the archive does not have: {unknown}"
         self.settled[robot] = Counter(str(i.state) for i in items)
+        self.handed_over[robot] = Counter(i.reason_code for i in items if i.state == State.MANUAL)
 
 
 def archive_duplicates(url: str) -> list:
@@ -319,4 +334,5 @@ def test_rounds_of_faults_lose_nothing_and_do_nothing_twice(world):
     world.stats["rounds"] = done
     world.stats.update(f"items {state}" for counts in world.settled.values() for state in counts.elements())
     print(f"\nFault suite (seed {seed}): " + json.dumps(dict(world.stats), ensure_ascii=False))
+    print("Handed over, by reason: " + json.dumps(world.handed_over, ensure_ascii=False))
     assert done >= 2 and world.stats["lost items"] == 0

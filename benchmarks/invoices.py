@@ -1,9 +1,11 @@
-"""Benchmark: the invoices process. Part ``parse``: median time to parse and check one EHF document
-(``parse_ehf`` + ``check``), over every full UBL document of the test corpus (valid and invalid), several
-rounds; one measurement per document per round. Part ``e2e``: invoices filed per minute end to end,
-the real robot (``saksrobot run invoices``, a subprocess) on an inbox of generated invoices, filing
-through the archive simulator's API (supplier sync, case per supplier and year, journal post with
-XML + PDF, file moved), measured as wall time of the whole run, robot start-up included.
+"""Benchmark: the invoices process, side by side in one run. Part ``parse``: per document, over
+every full UBL document of the test corpus (valid and invalid), several rounds, one measurement per
+document per round: the safe parse alone (``parse_ehf``), saksrobot's own checks (parse + ``check``)
+and the full official validation as the robot runs it (parse + both Peppol BIS Billing 3.0.21
+stylesheets in SaxonC-HE + own checks); median and 90th percentile. The one-time compile of the
+stylesheets is reported apart (a fresh process compiles them). Part ``e2e``: invoices filed per
+minute end to end, the real robot (``saksrobot run invoices``, a subprocess) on an inbox of generated
+invoices, validated officially and filed through the archive simulator's API, robot start-up included.
 
     .venv/bin/python benchmarks/invoices.py [--part parse|e2e|all] [--rounds 20] [--invoices 200]
 """
@@ -13,11 +15,16 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from saksrobot.demo.corpus import ehf_corpus
+from saksrobot.demo.corpus import ehf_corpus, official_artefacts
 from saksrobot.invoices import check, parse_ehf
+from saksrobot.invoices.official import load
+from saksrobot.invoices.validation import Official
 
 DEFAULT_CORPUS = ehf_corpus() or Path("../shared/data/ehf")
 
@@ -29,28 +36,44 @@ def corpus_documents(corpus: Path) -> list[tuple[str, bytes]]:
             if entry["root"] in ("Invoice", "CreditNote")]
 
 
-def parse_and_check_median(documents: list[tuple[str, bytes]], rounds: int = 20) -> dict[str, float]:
-    """Parse and check every document ``rounds`` times; the median, 90th percentile and maximum of
-    the per-document times in milliseconds, and the count of measurements."""
-    for _, data in documents:  # warm up (imports, caches)
-        check(parse_ehf(data))
-    timings = []
+def timings(documents: list[tuple[str, bytes]], work: Callable[[bytes], object], rounds: int) -> dict[str, float]:
+    """``work`` on every document ``rounds`` times (after one warm-up pass): median, 90th percentile
+    and maximum of the per-document times in milliseconds."""
+    for _, data in documents:
+        work(data)
+    measured = []
     for _ in range(rounds):
         for _, data in documents:
             began = time.perf_counter()
-            check(parse_ehf(data))
-            timings.append((time.perf_counter() - began) * 1000)
-    return {"median_ms": statistics.median(timings), "p90_ms": statistics.quantiles(timings, n=10)[-1],
-            "max_ms": max(timings), "measurements": len(timings), "documents": len(documents)}
+            work(data)
+            measured.append((time.perf_counter() - began) * 1000)
+    return {"median_ms": statistics.median(measured), "p90_ms": statistics.quantiles(measured, n=10)[-1],
+            "max_ms": max(measured), "measurements": len(measured)}
+
+
+def compile_seconds(artefacts: Path) -> float:
+    """The stylesheets compiled in a fresh process (nothing cached), as at the start of a robot run."""
+    code = ("import time, sys; from saksrobot.invoices.official import OfficialRules; from pathlib import Path; "
+            "t = time.perf_counter(); OfficialRules(Path(sys.argv[1])); print(time.perf_counter() - t)")
+    return float(subprocess.run([sys.executable, "-c", code, str(artefacts)], capture_output=True, text=True,
+                                check=True).stdout)
 
 
 def run_parse(args: argparse.Namespace) -> None:
     documents = corpus_documents(args.corpus)
-    result = parse_and_check_median(documents, args.rounds)
     size = sum(len(data) for _, data in documents)
-    print(f"parse+check: median {result['median_ms']:.2f} ms per document "
-          f"(p90 {result['p90_ms']:.2f} ms, max {result['max_ms']:.2f} ms) over {result['documents']} documents "
-          f"({size / 1_000_000:.1f} MB) x {args.rounds} rounds = {result['measurements']} measurements")
+    print(f"{len(documents)} documents ({size / 1_000_000:.1f} MB) x {args.rounds} rounds, per document:")
+    parts = {"safe parse alone": parse_ehf, "own checks (parse + check)": lambda d: check(parse_ehf(d))}
+    if (artefacts := official_artefacts()) is not None:
+        official = Official(load(artefacts))
+        parts["full official validation"] = lambda d: official.findings(d, parse_ehf(d))
+        print(f"compile of the stylesheets, once per run: {compile_seconds(artefacts):.2f} s")
+    else:
+        print("official stylesheets not found: the official part is left out")
+    for name, work in parts.items():
+        result = timings(documents, work, args.rounds)
+        print(f"  {name:28} median {result['median_ms']:7.2f} ms   p90 {result['p90_ms']:7.2f} ms   "
+              f"max {result['max_ms']:7.2f} ms   ({result['measurements']} measurements)")
 
 
 def run_e2e(args: argparse.Namespace) -> None:
@@ -75,13 +98,17 @@ def run_e2e(args: argparse.Namespace) -> None:
         with running_simulators(settings, port=0) as sims:
             env = robot_environment(settings, sims, database_url=database, archive_backend="api")
             env["SAKSROBOT_INVOICES__FOLDER"] = str(work / "invoices")
+            if (artefacts := official_artefacts()) is not None:
+                env["SAKSROBOT_INVOICES__VALIDATION_ARTEFACTS"] = str(artefacts)
+            else:
+                env["SAKSROBOT_INVOICES__VALIDATION"] = "builtin"
             began = time.perf_counter()
             result = run_robot(settings, "invoices", env=env)
             seconds = time.perf_counter() - began
         filed = len(WorkItemStore(make_engine(database)).find("invoices", [State.DONE], limit=100_000))
     print(f"end to end: {filed} of {len(expected)} files filed ({filed_expected} expected) in {seconds:.1f} s "
           f"= {filed / seconds * 60:.0f} invoices filed per minute (run {result.status.value}, robot start-up "
-          "included, archive over its API)")
+          f"included, archive over its API, {'official' if official_artefacts() else 'builtin'} validation)")
 
 
 PARTS = {"parse": run_parse, "e2e": run_e2e}

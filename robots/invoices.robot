@@ -14,7 +14,7 @@ Library             saksrobot.keywords.ArchiveLibrary
 Library             saksrobot.keywords.InvoicesLibrary
 Library             saksrobot.keywords.WorkItemsLibrary    process=invoices
 
-Suite Setup         Open Archive
+Suite Setup         Open Invoice Validation And Archive
 Suite Teardown      Close Archive
 
 
@@ -27,3 +27,10 @@ File And Route Invoices
     [Documentation]    Consumer: one journal post per invoice, never two; the rest to finance staff.
     Process Work Items    File Invoice For Work Item
     [Teardown]    Every Work Item Should Be Settled
+
+
+*** Keywords ***
+Open Invoice Validation And Archive
+    [Documentation]    The official validation first: without it no invoice is taken.
+    Open Invoice Validation
+    Open Archive

@@ -1,13 +1,22 @@
 """Fixtures shared by the test rooms."""
 
+import os
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from postgres import new_postgres_database
+from saksrobot.demo.corpus import official_artefacts
 from saksrobot.settings import load_settings
 from saksrobot.simulators import running_simulators
+
+# The invoice robot validates with the official release beside the shared corpus (in the tests and in
+# the robots they start); where it is not installed, with saksrobot's own checks (its tests skip).
+if (OFFICIAL := official_artefacts()) is not None:
+    os.environ.setdefault("SAKSROBOT_INVOICES__VALIDATION_ARTEFACTS", str(OFFICIAL))
+else:
+    os.environ.setdefault("SAKSROBOT_INVOICES__VALIDATION", "builtin")
 
 
 @pytest.fixture(scope="module")

@@ -38,6 +38,8 @@ app.add_typer(user_app, name="user")
 app.add_typer(schedule_app, name="schedule")
 app.add_typer(runs_app, name="runs")
 app.add_typer(db_app, name="db")
+invoices_app = typer.Typer(help="The invoice robot's validation (Peppol BIS Billing 3).", no_args_is_help=True)
+app.add_typer(invoices_app, name="invoices")
 console = Console()
 
 
@@ -609,6 +611,29 @@ def db_revision(message: Annotated[str, typer.Argument(help="What the change doe
     from saksrobot.database.schema import new_revision
 
     console.print(f"Wrote {new_revision(message)}", soft_wrap=True)
+
+
+@invoices_app.command("rules")
+def invoices_rules() -> None:
+    """Show the validation in use: the official release (invoices.validation_artefacts) and how many
+    rules it holds, or that saksrobot's own checks are used (invoices.validation = "builtin").
+    Exit 2 when the release is not set, missing or unreadable (the invoice robot would not start)."""
+    from saksrobot.invoices.rules import BUILTIN_RULES, OWN_RULES
+    from saksrobot.invoices.validation import Official, open_validation
+
+    settings = _settings()
+    with _errors_shown():
+        validation = open_validation(settings)
+    console.print(f"Validering: {validation.name}", soft_wrap=True)
+    if isinstance(validation, Official):
+        rules = validation.rules
+        console.print(f"Mappe: {rules.folder}", soft_wrap=True)
+        console.print(f"Regler: {len(rules.rules)} ({rules.count('fatal')} avvisende, {rules.count('warning')} "
+                      f"advarsler), og saksrobots egne: {', '.join(OWN_RULES)}")
+    else:
+        console.print(f"[yellow]Bare saksrobots egne regler: {len(BUILTIN_RULES)} av de offisielle, og "
+                      f"{', '.join(OWN_RULES)}. Sett invoices.validation = \"official\" og "
+                      f"invoices.validation_artefacts for full validering.[/yellow]", soft_wrap=True)
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m saksrobot`

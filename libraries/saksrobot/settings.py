@@ -20,7 +20,7 @@ import re
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
@@ -143,6 +143,10 @@ class InvoiceSettings(_Section):
     settle_seconds: float = Field(5, ge=0)  # a file changed more recently may still be being written
     references: Path = Path("config/invoice_references.toml")  # the routing register finance staff keep
     case_unit: str = "Økonomiavdelingen"  # responsible unit of the suppliers' invoice cases
+    # "official": the Peppol BIS Billing release in validation_artefacts (its two XSLT files) decides;
+    # "builtin": saksrobot's own checks only (a subset; every run says so)
+    validation: Literal["official", "builtin"] = "official"
+    validation_artefacts: Path | None = None  # the folder of the release the site validates against
 
 
 class IdentitySettings(_Section):

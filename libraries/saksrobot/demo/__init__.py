@@ -13,6 +13,7 @@ from rich.table import Table
 
 from saksrobot import sheets
 from saksrobot.database import make_engine
+from saksrobot.demo.corpus import official_artefacts
 from saksrobot.demo.invoice_inbox import write_inbox
 from saksrobot.demo.sample import write_sample_sheet
 from saksrobot.gevinst import build_report, parse_period, plan_of, summarize
@@ -85,6 +86,7 @@ def run_demo(settings: Settings, *, backend: str, console: Console) -> bool:
         env = robot_environment(settings, sims, database_url=f"sqlite:///{database}", archive_backend=backend,
                                 schooladmin_backend=settings.schooladmin.backend)
         env["SAKSROBOT_INVOICES__FOLDER"] = str(demo_dir / "invoices")
+        env |= _invoice_validation(settings, console)
         results = [run_robot(settings, "archive_cases", variables={"REQUESTS": str(sheet)}, env=env),
                    run_robot(settings, "school_cases", env=env),
                    run_robot(settings, "ppt_referrals", env=env),
@@ -105,11 +107,26 @@ def run_demo(settings: Settings, *, backend: str, console: Console) -> bool:
     console.print(f"Savings report: {xlsx} and {html}", soft_wrap=True)
     for result in results:
         console.print(f"Log {result.robot}: {result.log_html} ({result.status.value})", soft_wrap=True)
+        for note in result.summary.get("notes", []):
+            console.print(f"  {note}", soft_wrap=True)
     console.print("Manual queue: saksrobot queue list --state manual "
                   f"(with SAKSROBOT_DATABASE__URL=sqlite:///{database})", soft_wrap=True)
     console.print("Control room on these results: saksrobot user add NAME --role admin, then saksrobot serve "
                   "(same SAKSROBOT_DATABASE__URL), http://127.0.0.1:8400", soft_wrap=True)
     return all(r.succeeded for r in results)
+
+
+def _invoice_validation(settings: Settings, console: Console) -> dict[str, str]:
+    """The official release of the shared test corpus when the site has none configured and it is
+    there; else saksrobot's own checks, said out loud."""
+    if settings.invoices.validation == "builtin" or settings.invoices.validation_artefacts is not None:
+        return {}
+    if (artefacts := official_artefacts()) is not None:
+        console.print(f"Invoice validation: the official stylesheets in {artefacts}", soft_wrap=True)
+        return {"SAKSROBOT_INVOICES__VALIDATION_ARTEFACTS": str(artefacts)}
+    console.print("Invoice validation: no official release found (invoices.validation_artefacts): the demo checks "
+                  "invoices with saksrobot's own rules only", soft_wrap=True)
+    return {"SAKSROBOT_INVOICES__VALIDATION": "builtin"}
 
 
 def _print_archive_cases(console: Console, result: RunResult) -> None:

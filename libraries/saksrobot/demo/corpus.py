@@ -9,6 +9,13 @@ from pathlib import Path
 CHECKOUT = Path(__file__).resolve().parents[3]
 
 
+def official_artefacts() -> Path | None:
+    """The official Peppol BIS Billing validation stylesheets beside the corpus (``official-xslt``)."""
+    corpus = ehf_corpus()
+    folder = corpus / "official-xslt" if corpus else None
+    return folder if folder and (folder / "PEPPOL-EN16931-UBL.xslt").is_file() else None
+
+
 def ehf_corpus() -> Path | None:
     """``SAKSROBOT_EHF_CORPUS``, else ``shared/data/ehf`` beside the checkout, else the workplace's
     ``/work/shared/data/ehf``; ``None`` when none exists."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import fnmatch
 import hashlib
+import logging
 import os
 import stat
 import time
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from saksrobot import dryrun
+
+log = logging.getLogger(__name__)
 
 PARTIAL = (".tmp", ".part", ".filepart", ".partial")  # transfers not finished
 NAME_MAX = 255  # bytes in one file name on the file systems a site uses (ext4, xfs, NTFS shares)
@@ -93,7 +96,7 @@ class Folder:
         less than ``settle_seconds`` ago (perhaps still being written)."""
         if not self.inbox.is_dir():
             return []
-        now, found = time.time(), []
+        now, found, settling = time.time(), [], 0
         for entry in self.inbox.iterdir():
             if entry.name.startswith(".") or entry.suffix in PARTIAL or not fnmatch.fnmatch(entry.name, pattern):
                 continue
@@ -103,6 +106,11 @@ class Folder:
                 continue
             if now - changed >= settle_seconds:
                 found.append((changed, entry.name, entry))
+            else:
+                settling += 1
+        if settling:
+            log.warning("%d file(s) in %s changed less than %g s ago (perhaps still being written): left for the "
+                        "next run", settling, self.inbox, settle_seconds)
         return [entry for *_, entry in sorted(found)]
 
     def find(self, name: str, digest: str,

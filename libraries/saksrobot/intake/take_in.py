@@ -141,7 +141,8 @@ def check_source(item: WorkItem, store: WorkItemStore) -> None:
         raise FileRefused(problem["text"], code=problem["code"])
     original = item.payload.get("same_key_as")
     if original and (first := store.by_keys(item.process, [original]).get(original)) and first.state == State.DONE:
-        refs = ", ".join(str(v) for v in (first.result or {}).values() if isinstance(v, str))
+        texts = {k: v for k, v in (first.result or {}).items() if isinstance(v, str)}
+        refs = ", ".join([v for k, v in texts.items() if "number" in k] or list(texts.values())[:2])  # its numbers
         raise Duplicate(f"Samme nøkkel ({original}) er levert og behandlet før" + (f" ({refs})" if refs else "")
                         + "; denne filen er ikke behandlet")
 

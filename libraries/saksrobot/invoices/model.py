@@ -138,7 +138,7 @@ class EhfDocument(_Model):
     attachments: tuple[Attachment, ...] = ()
     identifiers: tuple[Identifier, ...] = ()
     empty_elements: tuple[str, ...] = ()  # names of elements without any content
-    invalid_values: tuple[str, ...] = ()  # names of elements whose date, amount or base64 could not be read
+    invalid_values: tuple[str, ...] = ()  # names of elements whose date, amount or base64 is not in its format
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -159,6 +159,7 @@ class Finding:
     rule_id: str
     severity: Severity
     message: str
+    location: str = ""  # where in the document (an XPath, from the official validation)
 
     def __str__(self) -> str:
         return f"{self.rule_id}: {self.message}"

@@ -15,6 +15,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from xml.etree import ElementTree
 from xml.etree.ElementTree import Element, ParseError
 from xml.parsers.expat import errors as expat_errors
 
@@ -71,6 +72,29 @@ def parse_ehf(data: bytes, *, max_bytes: int = MAX_BYTES) -> EhfDocument:
         return _Reader(root).document()
     except (ValidationError, ValueError, ArithmeticError) as error:
         raise InvoiceRejected(f"Fakturaen kan ikke leses ({type(error).__name__}).", code="unreadable") from None
+
+
+F001_DATES = ("IssueDate", "DueDate", "TaxPointDate", "StartDate", "EndDate", "ActualDeliveryDate")
+"""The dates that MUST be YYYY-MM-DD (PEPPOL-EN16931-F001), wherever they are."""
+
+
+def _strict_date(text: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def ubl_text(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
+    """The document's Invoice or CreditNote element as text (a Peppol envelope stripped), read by the
+    same safe parser as :func:`parse_ehf`: what the official validation is given."""
+    if len(data) > max_bytes:
+        raise InvoiceRejected("Filen er for stor.", code="too_large")
+    _refuse_non_xml(data)
+    return ElementTree.tostring(_document_element(_parse_xml(data)), encoding="unicode")
 
 
 FIELD_LIMIT = 10_000  # characters in one element or attribute; embedded files (base64) excepted
@@ -181,10 +205,13 @@ class _Reader:
             return None
         if match := _DATE.fullmatch(text):
             try:
-                return date(int(match[1]), int(match[2]), int(match[3]))
+                read = date(int(match[1]), int(match[2]), int(match[3]))
             except ValueError:
                 pass
-        self.invalid.append(path.rpartition(":")[2])
+            else:
+                return read
+        if path.rpartition(":")[2] not in F001_DATES:  # those are all checked in document()
+            self.invalid.append(path.rpartition(":")[2])
         return None
 
     def document(self) -> EhfDocument:
@@ -212,6 +239,8 @@ class _Reader:
             billing_references=tuple(ref for b in root.findall(_x("cac:BillingReference"))
                                      if (ref := text(b, "cac:InvoiceDocumentReference/cbc:ID"))),
             attachments=self.attachments(), identifiers=identifiers, empty_elements=empty)
+        self.invalid += [name for element in self.root.iter() if (name := _local(element.tag)) in F001_DATES
+                         and not _strict_date(element.text or "")]
         return EhfDocument(**document, invalid_values=tuple(self.invalid))
 
     def vat_id(self, party: Element | None) -> tuple[str | None, str | None]:

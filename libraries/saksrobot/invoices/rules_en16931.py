@@ -30,7 +30,8 @@ def money(value: Decimal | None) -> str:
 _MANDATORY: tuple[tuple[str, str, Callable[[EhfDocument], bool]], ...] = (
     ("BR-01", "Spesifikasjonsidentifikator (CustomizationID) mangler.", lambda d: bool(d.customization_id)),
     ("BR-02", "Fakturanummer (ID) mangler.", lambda d: bool(d.number)),
-    ("BR-03", "Fakturadato (IssueDate) mangler.", lambda d: d.issue_date is not None),
+    ("BR-03", "Fakturadato (IssueDate) mangler.",  # present in a wrong format: PEPPOL-EN16931-F001
+     lambda d: d.issue_date is not None or "IssueDate" in d.invalid_values),
     ("BR-04", "Fakturatypekode (InvoiceTypeCode/CreditNoteTypeCode) mangler.", lambda d: bool(d.type_code)),
     ("BR-05", "Valutakode (DocumentCurrencyCode) mangler.", lambda d: bool(d.currency)),
     ("BR-06", "Selgers juridiske navn (PartyLegalEntity/RegistrationName) mangler.",

@@ -9,6 +9,7 @@ from robot.api.deco import keyword, library
 
 from saksrobot.intake import Folder
 from saksrobot.invoices.routing import ReferenceRegister
+from saksrobot.invoices.validation import BUILTIN_NOTE, Builtin, Validation, open_validation
 from saksrobot.keywords._context import suite_library
 from saksrobot.keywords.archive import ArchiveLibrary
 from saksrobot.keywords.workitems import WorkItemsLibrary
@@ -45,14 +46,36 @@ class InvoicesLibrary:
     def __init__(self, settings: Settings | None = None) -> None:
         self._settings = settings or load_settings()
         self._register: ReferenceRegister | None = None
+        self._validation: Validation | None = None
+
+    @keyword
+    def open_invoice_validation(self) -> str:
+        """Loads the invoice validation of ``invoices.validation`` and returns its name: the official
+        Peppol BIS Billing release in ``invoices.validation_artefacts`` (its stylesheets compiled once
+        for the run), or saksrobot's own checks where a site chose ``"builtin"`` (the run says so in
+        its log and summary). A release that is not set, missing or unreadable fails here, so the
+        run stops before any invoice is taken: an invoice is never valid by default.
+
+        Example:
+        | Suite Setup | `Open Invoice Validation` |
+        """
+        if self._validation is None:
+            self._validation = open_validation(self._settings)
+            if isinstance(self._validation, Builtin):
+                logger.warn(f"Run note: {BUILTIN_NOTE}")
+            else:
+                logger.info(f"Run note: Fakturaene er validert med {self._validation.name}")
+        return self._validation.name
 
     def _process(self, with_archive: bool = True) -> Invoices:
         if self._register is None:
             self._register = ReferenceRegister.load(self._settings.path(self._settings.invoices.references))
         work = suite_library(WorkItemsLibrary)
+        if with_archive:
+            self.open_invoice_validation()
         return Invoices(suite_library(ArchiveLibrary).archive if with_archive else None, work.store,
                         self._settings.invoices, self._register,
-                        Folder(self._settings.path(self._settings.invoices.folder)))
+                        Folder(self._settings.path(self._settings.invoices.folder)), self._validation or Builtin())
 
     @keyword
     def add_work_items_for_inbox_files(self) -> int:

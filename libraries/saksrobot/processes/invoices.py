@@ -24,8 +24,9 @@ from saksrobot.archive import (
 from saksrobot.errors import BusinessError
 from saksrobot.intake import FileItems, Folder, sha256
 from saksrobot.intake.take_in import check_source, move_file, read
-from saksrobot.invoices import EhfDocument, InvoiceRejected, check, parse_ehf
+from saksrobot.invoices import EhfDocument, InvoiceRejected, parse_ehf
 from saksrobot.invoices.routing import ReferenceRegister, Route
+from saksrobot.invoices.validation import Validation
 from saksrobot.pdf import render_form
 from saksrobot.settings import InvoiceSettings
 from saksrobot.workitems import WorkItem, WorkItemStore
@@ -59,6 +60,7 @@ class Invoices:
     settings: InvoiceSettings
     register: ReferenceRegister
     folder: Folder
+    validation: Validation  # the official release, or saksrobot's own checks where a site chose them
 
     @property
     def files(self) -> FileItems:
@@ -98,7 +100,7 @@ class Invoices:
         log.info("%s: %s %s filed as %s, routed to %s", item.key, _kind(doc), doc.number,
                  result["document_number"], route.unit)
         return {**result, "unit": route.unit, "approver": route.approver, "matched_by": route.matched_by,
-                "warnings": warnings}
+                "warnings": warnings, "validated_with": self.validation.name}
 
     def _with_source(self, item: WorkItem) -> WorkItem:
         """An item taken in by release 0.1 (``{file, sha256}`` in its payload) in today's form."""
@@ -108,8 +110,8 @@ class Invoices:
         return item
 
     def _check(self, data: bytes) -> tuple[EhfDocument, Route, list[str]]:
-        doc = parse_ehf(data, max_bytes=self.settings.max_bytes)
-        findings = check(doc)
+        doc = parse_ehf(data, max_bytes=self.settings.max_bytes)  # hostile files stop here, before any XSLT
+        findings = self.validation.findings(data, doc)
         fatal = [f for f in findings if f.severity == "fatal"]
         if fatal:
             raise RuleFailed("Fakturaen bryter reglene " + "; ".join(f"{f.rule_id}: {f.message}" for f in fatal))

@@ -14,6 +14,7 @@ from typing import Any
 from saksrobot.privacy import mask
 
 ITEM = re.compile(r"^Work item (?P<key>\S+): (?P<outcome>done|manual|retry|failed)\b")
+NOTE = re.compile(r"^Run note: (?P<text>.+)", re.S)  # a line for the run's summary (what it validated with ...)
 
 
 class RunListener:
@@ -46,6 +47,8 @@ class RunListener:
         message.message = mask(message.message)
         if match := ITEM.match(message.message):
             self._write(kind="item", task=self._task, key=match["key"], outcome=match["outcome"])
+        elif match := NOTE.match(message.message):
+            self._write(kind="note", task=self._task, text=match["text"])
 
     def message(self, message: Any) -> None:
         """Robot Framework's own messages (syntax errors, and warnings once more, not counted twice)."""

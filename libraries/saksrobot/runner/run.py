@@ -53,6 +53,12 @@ class RunResult:
     def log_html(self) -> Path:
         return self.output_dir / "log.html"
 
+    @property
+    def summary(self) -> dict[str, Any]:
+        """The run's ``summary.json`` (empty before the run ended)."""
+        file = self.output_dir / "summary.json"
+        return json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
+
 
 def known_robots(settings: Settings) -> list[str]:
     """The robots of the project: ``robots/*.robot``."""
@@ -88,15 +94,19 @@ def _tee(stream: IO[bytes], file: Path) -> None:
 def _summary(output_dir: Path, status: RunStatus, return_code: int) -> dict[str, Any]:
     items: Counter[str] = Counter()
     tasks: dict[str, str] = {}
+    notes: list[str] = []
     events = output_dir / "items.jsonl"
     if events.exists():
         for line in events.read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
             if record["kind"] == "item":
                 items[record["outcome"]] += 1
+            elif record["kind"] == "note":
+                notes += [record["text"]] if record["text"] not in notes else []
             else:
                 tasks[record["task"]] = record["status"]
-    return {"status": status.value, "return_code": return_code, "tasks": tasks, "items": dict(items)}
+    return {"status": status.value, "return_code": return_code, "tasks": tasks, "items": dict(items)} | (
+        {"notes": notes} if notes else {})
 
 
 def stop_runs() -> int:

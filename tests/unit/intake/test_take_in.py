@@ -168,3 +168,11 @@ def test_items_not_taken_in_from_a_folder_pass_the_checks_and_stay_where_they_ar
     check_source(item, items.store)
     settle(items.store.complete(items.store.reserve("soknader"), {}))
     assert not items.folder.root.exists()
+
+
+def test_files_still_settling_are_left_with_a_warning_not_silently(tmp_path, caplog):
+    items = FileItems(Folder(tmp_path / "soknader"), WorkItemStore(make_engine(f"sqlite:///{tmp_path / 'db'}")),
+                      "soknader", pattern="*.json", settle_seconds=60)
+    deliver(items, "a.json", CONTENT)
+    assert items.take_in(KeyRule.parse("name").key_of) == []
+    assert "1 file(s)" in caplog.text and "left for the next run" in caplog.text

@@ -188,8 +188,8 @@ def test_bad_values_are_read_as_missing_and_reported_not_crashed(base_example):
     doc = parse_ehf(broken)
     assert doc.issue_date is None and doc.totals.payable is None
     findings = {f.rule_id: f for f in check(doc)}
+    assert set(findings) == {"SAKSROBOT-FORMAT"}  # an amount the schema refuses: no rule is tried (as officially)
     assert findings["SAKSROBOT-FORMAT"].severity == "fatal"
-    assert "fakturadato" in findings["SAKSROBOT-FORMAT"].message
     assert "PayableAmount" in findings["SAKSROBOT-FORMAT"].message
     assert "13.11.2017" not in findings["SAKSROBOT-FORMAT"].message
 

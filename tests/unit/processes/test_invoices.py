@@ -12,6 +12,7 @@ from saksrobot.errors import BusinessError
 from saksrobot.intake import Folder, sha256
 from saksrobot.invoices import parse_ehf
 from saksrobot.invoices.routing import ReferenceRegister
+from saksrobot.invoices.validation import open_validation
 from saksrobot.processes.invoices import Invoices, invoice_key
 from saksrobot.workitems import State
 
@@ -20,7 +21,8 @@ from saksrobot.workitems import State
 def process(archive, store, settings, tmp_path):
     invoice_settings = settings.invoices.model_copy(update={"folder": tmp_path / "invoices", "settle_seconds": 0})
     register = ReferenceRegister.load(settings.path(settings.invoices.references))
-    return Invoices(archive, store, invoice_settings, register, Folder(tmp_path / "invoices"))
+    return Invoices(archive, store, invoice_settings, register, Folder(tmp_path / "invoices"),
+                    open_validation(settings))
 
 
 def run(process, store):

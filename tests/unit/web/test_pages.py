@@ -354,9 +354,14 @@ def test_the_runs_page_links_logs_and_shows_reasons_masked(room):
         s.add(Run(id="skipped-1", robot=ROBOT, status="skipped", started_at=utcnow(), output_dir="",
                   summary={"started_by": "tidsplan #1", "reason": f"Ikke startet for {FNR}"}))
         s.commit()
+        s.add(Run(id="builtin-1", robot=ROBOT, status="succeeded", started_at=utcnow(), output_dir="",
+                  summary={"items": {"done": 2},
+                           "notes": ["Fakturaene er kontrollert bare med saksrobots egne regler"]}))
+        s.commit()
     page = room.as_user("mona").get("/kjoringer").text
     assert 'href="/kjoringer/with-log/log.html"' in page and 'href="/kjoringer/skipped-1/log.html"' not in page
     assert "Hoppet over" in page and f"Ikke startet for {MASKED}" in page and FNR not in page
+    assert "2 ferdig<br><small>Fakturaene er kontrollert bare med saksrobots egne regler</small>" in page
 
 
 # --- no secrets, no fødselsnummer ---------------------------------------------------------------

@@ -177,7 +177,23 @@ def differences(connection: Connection) -> list[Any]:
     from alembic.migration import MigrationContext
 
     context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
-    return compare_metadata(context, load_models())
+    found = compare_metadata(context, load_models())
+    return _without_sort_order(found) if connection.dialect.name == "sqlite" else found
+
+
+def _without_sort_order(found: list[Any]) -> list[Any]:
+    """SQLite does not report an index column's sort order (``priority DESC``): an index removed and
+    added again under the same name and columns is no difference there (PostgreSQL compares it)."""
+    def columns(index: Any) -> list[str]:
+        found = [getattr(e, "element", e) for e in index.expressions]  # desc("priority") wraps its name
+        return [getattr(e, "name", None) or str(getattr(e, "element", e)) for e in found]
+
+    changed = {(d[0], d[1].name): columns(d[1]) for d in found if isinstance(d, tuple) and d[0] in ("add_index",
+                                                                                                      "remove_index")}
+    same = {name for (kind, name), cols in changed.items() if kind == "add_index"
+            and changed.get(("remove_index", name)) == cols}
+    return [d for d in found if not (isinstance(d, tuple) and d[0] in ("add_index", "remove_index")
+                                     and d[1].name in same)]
 
 
 def _apscheduler_jobs(connection: Connection) -> str:

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Index, String, Text, UniqueConstraint, desc
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saksrobot.database import Base
@@ -31,7 +31,7 @@ class WorkItem(Base):
     __tablename__ = "work_items"
     __table_args__ = (
         UniqueConstraint("process", "key", name="uq_work_items_process_key"),
-        Index("ix_work_items_next", "process", "state", "priority", "id"),
+        Index("ix_work_items_free", "process", "state", desc("priority"), "id"),  # the order of reserve
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,8 +1,8 @@
 """The durable work-item queue: idempotent adds, leased reservations, outcomes with retry.
 
-One code path for SQLite and PostgreSQL: a reservation is a conditional ``UPDATE`` of one
-candidate row (``WHERE id = ? AND <still free>``); the database guarantees that only one
-consumer's update matches, whatever the number of processes.
+One code path for SQLite and PostgreSQL: a reservation is one ``UPDATE`` of the next free row
+(``WHERE id = (SELECT ... LIMIT 1 FOR UPDATE SKIP LOCKED)``); PostgreSQL's row locks and SQLite's
+write lock guarantee that only one consumer takes a row, whatever the number of processes.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -131,28 +131,27 @@ class WorkItemStore:
     def reserve(self, process: str, run_id: str | None = None) -> WorkItem | None:
         """Lease the next item of ``process`` (highest priority, oldest first), or ``None``.
 
-        Free items are pending ones whose ``not_before`` has passed, and reserved ones whose
-        lease has expired (their consumer died): those are processed again.
+        Free items are reserved ones whose lease has expired (their consumer died: processed
+        again, first) and pending ones whose ``not_before`` has passed. One statement in one
+        transaction: PostgreSQL skips rows other consumers are taking (``FOR UPDATE SKIP LOCKED``),
+        SQLite runs it under its write lock; each kind of free item is one step of the index.
         """
         now = utcnow()
-        free = or_(and_(WorkItem.state == State.PENDING, WorkItem.not_before <= now),
-                   and_(WorkItem.state == State.IN_PROGRESS, WorkItem.lease_expires < now))
+        next_id = func.coalesce(self._next(process, WorkItem.state == State.IN_PROGRESS, WorkItem.lease_expires < now),
+                                self._next(process, WorkItem.state == State.PENDING, WorkItem.not_before <= now))
         with self._sessions() as s:
-            for _ in range(20):
-                candidates = s.scalars(select(WorkItem.id).where(WorkItem.process == process, free)
-                                       .order_by(WorkItem.priority.desc(), WorkItem.id).limit(5)).all()
-                s.rollback()  # end the read: each UPDATE below takes the write lock on its own
-                if not candidates:
-                    return None
-                for item_id in candidates:
-                    taken = s.scalars(update(WorkItem).where(WorkItem.id == item_id, free).values(
-                        state=State.IN_PROGRESS, lease_owner=self.owner, lease_expires=now + self.lease,
-                        attempts=WorkItem.attempts + 1, run_id=run_id, updated_at=now,
-                    ).returning(WorkItem).execution_options(synchronize_session=False)).first()
-                    s.commit()
-                    if taken is not None:
-                        return self._opened(taken)
-        return None
+            taken = s.scalars(update(WorkItem).where(WorkItem.id == next_id).values(
+                state=State.IN_PROGRESS, lease_owner=self.owner, lease_expires=now + self.lease,
+                attempts=WorkItem.attempts + 1, run_id=run_id, updated_at=now,
+            ).returning(WorkItem).execution_options(synchronize_session=False)).first()
+            s.commit()
+        return self._opened(taken) if taken is not None else None
+
+    @staticmethod
+    def _next(process: str, *free: Any) -> Any:
+        return (select(WorkItem.id).where(WorkItem.process == process, *free)
+                .order_by(WorkItem.priority.desc(), WorkItem.id).limit(1)
+                .with_for_update(skip_locked=True).scalar_subquery())
 
     def _opened(self, item: WorkItem) -> WorkItem:
         """The item with its personal fields back in its payload, for the consumer (in memory only)."""

@@ -188,3 +188,15 @@ def test_an_upgrade_that_fails_leaves_the_database_as_it_was(database_url, next_
     assert "worker" not in {c["name"] for c in inspect(engine).get_columns("runs")}
     assert set(Base.metadata.tables) <= tables
     engine.dispose()
+
+
+def test_the_index_a_reservation_reads_is_in_its_order(database_url):
+    """Highest priority first, then oldest: the order of ``reserve`` (SQLite does not report the sort
+    order to the models check, so it is read here)."""
+    engine = make_engine(database_url)
+    query = ("select sql from sqlite_master where name = 'ix_work_items_free'" if database_url.startswith("sqlite")
+             else "select indexdef from pg_indexes where indexname = 'ix_work_items_free'")
+    with engine.connect() as connection:
+        definition = connection.execute(text(query)).scalar()
+    engine.dispose()
+    assert definition is not None and "priority DESC" in definition.replace('"', "")

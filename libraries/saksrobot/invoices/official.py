@@ -25,7 +25,7 @@ STYLESHEETS = ("CEN-EN16931-UBL.xslt", "PEPPOL-EN16931-UBL.xslt")
 _SVRL = "{http://purl.oclc.org/dsdl/svrl}"
 _RULE = re.compile(r'<xsl:attribute name="id">([^<]+)</xsl:attribute>\s*<xsl:attribute name="flag">([^<]+)'
                    r'</xsl:attribute>.*?<svrl:text>(.*?)</svrl:text>', re.S)
-_RELEASE = re.compile(r"^Release:\s*(.+?\)|[^\n]+)", re.M)
+_RELEASE = re.compile(r"^Release:[ \t]*(\S[^\r\n]*)", re.M)
 _ID_PREFIX = re.compile(r"^\s*\[[^\]]+\]\s*-?\s*")
 
 
@@ -107,10 +107,14 @@ def _plain(text: str) -> str:
 
 def _release(folder: Path) -> str:
     """The release's name, from the ``Release:`` line of its PROVENANCE.md (else the folder's name)."""
-    provenance = folder / "PROVENANCE.md"
-    if provenance.is_file() and (match := _RELEASE.search(provenance.read_text(encoding="utf-8", errors="replace"))):
-        return match.group(1).rstrip(".")
-    return folder.name
+    try:
+        match = _RELEASE.search((folder / "PROVENANCE.md").read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        match = None
+    if match is None:
+        return folder.name
+    line = match.group(1).strip()
+    return line[:line.index(")") + 1] if ")" in line else line.rstrip(".")
 
 
 _loaded: dict[Path, OfficialRules] = {}

@@ -88,11 +88,9 @@ def _strict_date(text: str) -> bool:
     return True
 
 
-def ubl_text(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
-    """The document's Invoice or CreditNote element as text (a Peppol envelope stripped), read by the
-    same safe parser as :func:`parse_ehf`: what the official validation is given."""
-    if len(data) > max_bytes:
-        raise InvoiceRejected("Filen er for stor.", code="too_large")
+def ubl_text(data: bytes) -> str:
+    """The Invoice or CreditNote element of a document :func:`parse_ehf` accepted, as text (a Peppol
+    envelope stripped), read by the same safe parser: what the official validation is given."""
     _refuse_non_xml(data)
     return ElementTree.tostring(_document_element(_parse_xml(data)), encoding="unicode")
 

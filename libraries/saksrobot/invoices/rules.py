@@ -85,17 +85,18 @@ class _ImplementedRules(Mapping[str, str]):
 
     def _load(self) -> Mapping[str, str]:
         if self._rules is None:
-            from saksrobot.invoices.official import ValidationUnavailable, load
+            from saksrobot.errors import SaksrobotError
+            from saksrobot.invoices.official import load
             from saksrobot.settings import load_settings
 
-            settings = load_settings()
             rules = dict(BUILTIN_RULES)
-            folder = settings.invoices.validation_artefacts
-            if settings.invoices.validation == "official" and folder is not None:
-                try:
+            try:
+                settings = load_settings()
+                folder = settings.invoices.validation_artefacts
+                if settings.invoices.validation == "official" and folder is not None:
                     rules |= {r.id: r.text for r in load(settings.path(folder)).rules.values()}
-                except ValidationUnavailable:
-                    pass  # the robot itself stops with the reason
+            except SaksrobotError:
+                pass  # no (readable) release: the robot itself stops with the reason
             self._rules = MappingProxyType(rules | OWN_RULES)
         return self._rules
 

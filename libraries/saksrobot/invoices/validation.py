@@ -10,6 +10,7 @@ validator's schema check rejects: it is reported as ``SAKSROBOT-FORMAT``.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -49,7 +50,10 @@ class Official:
         except ValidationFailed:  # the schema check of the official validator rejects it
             return [f for f in own if f.rule_id == "SAKSROBOT-FORMAT"] or [Finding(
                 "SAKSROBOT-FORMAT", "fatal", "Fakturaen er ikke gyldig UBL: en verdi har feil format.")]
-        norwegian = {f.rule_id: f.message for f in own}
+        counts = Counter(f.rule_id for f in official)
+        # our Norwegian message where both found the rule once (more than once: which is which is unknown)
+        norwegian = {f.rule_id: f.message for f in own if counts[f.rule_id] == 1
+                     and sum(o.rule_id == f.rule_id for o in own) == 1}
         found = [Finding(f.rule_id, f.severity, norwegian.get(f.rule_id) or f"Offisiell regel (engelsk tekst): "
                          f"{f.message}", location=f.location) for f in official]
         found += [f for f in own if f.rule_id in OWN_RULES]

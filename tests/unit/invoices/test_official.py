@@ -95,6 +95,14 @@ def test_an_unreadable_date_breaks_the_format_rule_not_br_03_in_both_validations
     assert _ids(Builtin().findings(data, doc), "fatal") == fatal
 
 
+def test_a_rule_found_twice_keeps_the_official_text_rather_than_name_the_wrong_field(official):
+    data = (CORPUS / BASE).read_bytes().replace(b"<cbc:IssueDate>2017-11-13<", b"<cbc:IssueDate>123<", 1)
+    data = data.replace(b"<cbc:DueDate>2017-12-01<", b"<cbc:DueDate>2017-13-01<", 1)
+    f001 = [f for f in official.findings(data, parse_ehf(data)) if f.rule_id == "PEPPOL-EN16931-F001"]
+    assert len(f001) == 2 and len({f.location for f in f001}) == 2  # each names its own element
+    assert not any("forfallsdato" in f.message or "fakturadato" in f.message for f in f001)
+
+
 def test_an_amount_the_schema_refuses_is_a_format_error_not_a_crash(official):
     data = (CORPUS / BASE).read_bytes().replace(b'<cbc:PayableAmount currencyID="EUR">',
                                                 b'<cbc:PayableAmount currencyID="EUR">x', 1)

@@ -9,7 +9,9 @@ a scratch database whose gevinst_log holds no rows but this benchmark's).
 
 The report runs in a fresh process: the median wall time over ``--runs`` runs, the CPU time of the
 same runs, then one more run under tracemalloc for its peak of Python allocations, and the
-process' peak resident memory (ru_maxrss, which includes the interpreter and the libraries).
+process' peak resident memory (ru_maxrss, which includes the interpreter and the libraries). The
+anchor, measured in the same process and printed with the ratio: the floor query, the one
+aggregate the view needs (items and saved minutes per robot, outcome and month over both years).
 
     .venv/bin/python benchmarks/report.py [--rows 1000000] [--runs 5] [--postgres URL]
 """
@@ -113,7 +115,22 @@ def measure(url: str, runs: int, results: multiprocessing.Queue) -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     counted = sum(v.total.items_done + v.total.handed_over + v.total.failed for v in report.views[::2])
-    results.put((walls, cpus, peak, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, counted))
+    floors = [floor_query(engine) for _ in range(runs)]
+    results.put((walls, cpus, peak, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, counted, floors))
+
+
+def floor_query(engine) -> float:  # noqa: ANN001 - an Engine
+    """Seconds of the one aggregate the year view needs, fetched: per robot, outcome and month."""
+    month = (func.strftime("%Y-%m", GevinstRow.finished_at) if engine.dialect.name == "sqlite"
+             else func.date_trunc("month", GevinstRow.finished_at))
+    query = (select(GevinstRow.process, GevinstRow.outcome, month, func.count(), func.sum(GevinstRow.saved_minutes))
+             .where(GevinstRow.finished_at >= datetime(YEAR - 1, 1, 1),
+                    GevinstRow.finished_at < datetime(YEAR + 1, 1, 1))
+             .group_by(GevinstRow.process, GevinstRow.outcome, month))
+    began = time.perf_counter()
+    with engine.connect() as connection:
+        connection.execute(query).all()
+    return time.perf_counter() - began
 
 
 def main() -> None:
@@ -137,13 +154,16 @@ def main() -> None:
             results = context.Queue()
             worker = context.Process(target=measure, args=(url, args.runs, results))
             worker.start()
-            walls, cpus, peak, maxrss, counted = results.get(timeout=3600)
+            walls, cpus, peak, maxrss, counted, floors = results.get(timeout=3600)
             worker.join()
             print(f"  year view {YEAR} (year, year-to-date, previous year; {counted:,} settled items): "
                   f"median {statistics.median(walls):.2f} s (min {min(walls):.2f}, max {max(walls):.2f}; "
                   f"{len(walls)} runs), CPU {statistics.median(cpus):.2f} s; "
                   f"peak memory: tracemalloc {peak / 1e6:.1f} MB, maxrss {maxrss / 1024:.0f} MB "
                   f"({'under' if statistics.median(walls) < 2 else 'OVER'} the 2 s goal)", flush=True)
+            floor = statistics.median(floors)
+            print(f"  floor query (one aggregate per robot, outcome and month): median {floor:.2f} s; "
+                  f"ratio year view / floor {statistics.median(walls) / floor:.2f} (goal <= 1.2)", flush=True)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ from saksrobot.simulators.archive import db as archive_db
 from saksrobot.simulators.archive.seed import DEMO_ENTERPRISES, DEMO_PERSONS
 from saksrobot.simulators.schooladmin import db as school_db
 from saksrobot.simulators.schooladmin.seed import CHILDREN, REFERRALS, _referral_row
+from saksrobot.simulators.server import wait_healthy
 from saksrobot.workitems import State, WorkItem
 
 ROBOTS = ("archive_cases", "invoices", "school_cases", "ppt_referrals")
@@ -84,16 +85,8 @@ class Simulators:
         self.process = subprocess.Popen([*SAKSROBOT, "sim"], env=self.env, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 60
-        for url in self.urls:
-            while True:
-                try:
-                    if httpx.get(f"{url}/_sim/health", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the simulators did not start")
-                time.sleep(0.2)
+        for url, name in zip(self.urls, ("archive", "school-admin"), strict=True):
+            wait_healthy(url, lambda: self.process.poll() is None, name, deadline)
 
     def kill(self) -> None:
         if self.process is not None:

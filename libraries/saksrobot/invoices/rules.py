@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 
 from saksrobot.domain.identity import is_valid_kid
-from saksrobot.invoices import rules_en16931, rules_peppol
+from saksrobot.invoices import parse, rules_en16931, rules_peppol
 from saksrobot.invoices.model import EhfDocument, Finding
 
 RULES_VERSION = "Peppol BIS Billing 3.0.21 (rules 2026.5; CEN EN 16931 1.3.16)"
@@ -36,8 +36,8 @@ BUILTIN_RULES: Mapping[str, str] = MappingProxyType({
                            "formatet ÅÅÅÅ-MM-DD."})
 """The official rules saksrobot's own checks implement (``invoices.validation = "builtin"``)."""
 
-F001_DATES = {"IssueDate": "fakturadato", "DueDate": "forfallsdato", "TaxPointDate": "mva.-dato",
-              "StartDate": "startdato", "EndDate": "sluttdato", "ActualDeliveryDate": "leveringsdato"}
+F001_DATES = dict(zip(parse.F001_DATES, ("fakturadato", "forfallsdato", "mva.-dato", "startdato", "sluttdato",
+                                          "leveringsdato"), strict=True))  # their names for staff
 _FORMAT_NAMES = {"PaymentDueDate": "forfallsdato for betaling", "EmbeddedDocumentBinaryObject": "vedlegg (base64)"}
 
 

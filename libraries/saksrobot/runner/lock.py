@@ -15,7 +15,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from saksrobot.database import Base
 from saksrobot.errors import ApplicationError
-from saksrobot.workitems.store import pid_alive, utcnow
+from saksrobot.pids import process_alive
+from saksrobot.workitems.store import utcnow
 
 HOST = socket.gethostname()
 SCHEDULER = "saksrobot-scheduler"  # the row of the one active scheduler service, not a robot
@@ -39,7 +40,7 @@ class RobotLock(Base):
 
 def _stale(lock: RobotLock) -> bool:
     if lock.host == HOST:  # here we can ask: a live holder keeps its lock, however long it runs
-        return not pid_alive(lock.pid)
+        return not process_alive(lock.pid)
     return lock.expires_at < utcnow()
 
 

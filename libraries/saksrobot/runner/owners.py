@@ -15,10 +15,11 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from saksrobot.pids import process_alive
 from saksrobot.runner import lock
 from saksrobot.runner.lock import RobotLock
 from saksrobot.runner.model import Run, RunStatus
-from saksrobot.runner.processes import end_process_tree, process_alive
+from saksrobot.runner.processes import end_process_tree
 from saksrobot.workitems import State, WorkItem, utcnow
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ import secrets
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -62,14 +62,16 @@ def _servers(settings: Settings, ports: tuple[int, int], api_key: str, password:
                                           log_level="warning")) for app, port in zip(apps, ports, strict=True)]
 
 
-def _wait_healthy(url: str, thread: threading.Thread, name: str, deadline: float) -> None:
+def wait_healthy(url: str, alive: Callable[[], bool], name: str, deadline: float) -> None:
+    """Until the simulator at ``url`` answers its health check; :class:`ApplicationError` when what
+    runs it has stopped (``alive``) or ``deadline`` (``time.monotonic()``) has passed."""
     while True:
         try:
             if httpx.get(f"{url}/_sim/health", timeout=1).status_code == 200:
                 return
         except httpx.TransportError:
             pass
-        if not thread.is_alive() or time.monotonic() > deadline:
+        if not alive() or time.monotonic() > deadline:
             raise ApplicationError(f"The {name} simulator did not start on {url} (port in use?)")
         time.sleep(0.05)
 
@@ -104,7 +106,7 @@ def running_simulators(settings: Settings, port: int | None = None) -> Iterator[
             thread.start()
         deadline = time.monotonic() + 20
         for url, thread, name in zip(urls, threads, names, strict=True):
-            _wait_healthy(url, thread, name, deadline)
+            wait_healthy(url, thread.is_alive, name, deadline)
         yield RunningSimulators(archive_url=urls[0], api_key=api_key, password=password, schooladmin_url=urls[1],
                                 client_id=settings.simulators.client_id,
                                 archive_database_url=settings.sqlite_ready(settings.simulators.archive_database_url),

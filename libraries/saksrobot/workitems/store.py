@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from saksrobot.domain.identity import contains_fnr
 from saksrobot.errors import ApplicationError, SaksrobotError
+from saksrobot.pids import process_alive
 from saksrobot.privacy import mask
 from saksrobot.workitems.model import STATE_NAMES, ContentClaim, State, WorkItem
 from saksrobot.workitems.sealed import Sealer
@@ -63,16 +64,6 @@ def storable_key(key: str) -> str:
     if not contains_fnr(key):
         return key
     return f"fnr-sha256:{hashlib.sha256(key.encode()).hexdigest()[:24]}"
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class WorkItemStore:
@@ -169,7 +160,7 @@ class WorkItemStore:
                     WorkItem.process == process, WorkItem.state == State.IN_PROGRESS)).all():
                 owner_host, _, rest = (owner or "").partition(":")
                 pid = rest.partition(":")[0]
-                if owner_host != host or not pid.isdigit() or pid_alive(int(pid)):
+                if owner_host != host or not pid.isdigit() or process_alive(int(pid)):
                     continue
                 freed = s.execute(update(WorkItem).where(
                     WorkItem.id == item_id, WorkItem.state == State.IN_PROGRESS, WorkItem.lease_owner == owner,

@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 
 from saksrobot.cli import app
 from saksrobot.database import make_engine
+from saksrobot.pids import process_alive
 from saksrobot.runner import Run, RunStatus, lock, mark_lost
 from saksrobot.runner.lock import RobotLock
 from saksrobot.runner.owners import HOST, STALE
-from saksrobot.runner.processes import process_alive
 from saksrobot.workitems import State, WorkItemStore, utcnow
 
 ROBOTS = __import__("pathlib").Path(__file__).parent / "robots"

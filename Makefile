@@ -34,11 +34,17 @@ lint: setup
 	$(BIN)/ruff check libraries tests benchmarks
 	$(BIN)/robocop check robots tests/acceptance
 
-bench: setup
+.venv-bench/.installed: benchmarks/requirements.txt
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet -r benchmarks/requirements.txt
+	touch $@
+
+bench: setup .venv-bench/.installed
+	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/case_creation.py
 	$(BIN)/python benchmarks/workitems.py
 	$(BIN)/python benchmarks/invoices.py
 	$(BIN)/python benchmarks/report.py
 
 clean:
-	rm -rf $(VENV) var logs/*/
+	rm -rf $(VENV) .venv-bench var logs/*/

@@ -166,6 +166,10 @@ class WorkItemSettings(_Section):
     backoff_seconds: float = Field(60, ge=0)  # doubled for each attempt
     encryption_key: SecretStr | None = None  # seals the personal fields of items (a secret: env or secrets folder)
     retention_days: float = Field(30, ge=0)  # personal fields are removed this long after an item is settled
+    # an item's first attempt creates its case/journal post without looking it up first; false
+    # looks up before every create (for an archive that may hold cases of items this database
+    # never had, e.g. after the work-item database was started afresh)
+    skip_lookup_on_first_attempt: bool = True
 
 
 class Baseline(_Section):

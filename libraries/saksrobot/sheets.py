@@ -8,8 +8,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from RPA.Excel.Files import Files
-
 from saksrobot.errors import BusinessError
 
 
@@ -42,6 +40,8 @@ def _read_csv(path: Path) -> list[dict[str, Any]]:
 
 
 def _read_xlsx(path: Path) -> list[dict[str, Any]]:
+    from RPA.Excel.Files import Files  # imported when a workbook is read or written (it is slow to import)
+
     excel = Files()
     try:
         excel.open_workbook(str(path), read_only=True)
@@ -63,6 +63,8 @@ def write_rows(path: Path, columns: list[str], rows: Iterable[Mapping[str, Any]]
             writer.writeheader()
             writer.writerows(data)
         return path
+    from RPA.Excel.Files import Files  # imported when a workbook is read or written (it is slow to import)
+
     excel = Files()
     excel.create_workbook(str(path), fmt="xlsx", sheet_name="Resultat")
     excel.append_rows_to_worksheet(data or [dict.fromkeys(columns, "")], header=True)

@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from types import TracebackType
 
+from saksrobot.archive.first_attempt import unused
 from saksrobot.archive.models import (
     Case,
     CaseQuery,
@@ -99,14 +100,18 @@ class Archive(ABC):
         """Create ``case`` unless a case with its external id exists; return that case then.
 
         The look-up is repeated on every retry, so a create that reached the archive before an
-        error is found, not made twice.
+        error is found, not made twice. Only the first try of a work item's first attempt creates
+        without it (:mod:`saksrobot.archive.first_attempt`): nothing can carry its id yet.
         """
-        return self._retry(self._find_or_create_case, case)
+        first = iter([unused(case.external_id)])
+        return self._retry(lambda: self._create_case(case) if next(first, False) else self._find_or_create_case(case))
 
     def create_journal_post(self, post: NewJournalPost) -> JournalPostResult:
         """File a journal post (document number ``YY/NNNNN-N``) unless the case holds one with its
-        external id; that one is returned then."""
-        return self._retry(self._find_or_create_journal_post, post)
+        external id; that one is returned then (looked up as for :meth:`create_case`)."""
+        first = iter([unused(post.external_id)])
+        return self._retry(lambda: JournalPostResult(document_number=self._create_journal_post(post), created=True)
+                           if next(first, False) else self._find_or_create_journal_post(post))
 
     def synchronize_person(self, person: PrivatePerson) -> None:
         """Create the person in the contact register, or update the one with the same fødselsnummer."""

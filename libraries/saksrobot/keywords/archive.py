@@ -57,6 +57,7 @@ class ArchiveLibrary:
         self._settings = settings or load_settings()
         install_log_mask(self._settings.logging.level)
         self._archive: Archive | None = None
+        self._backend: Backend | None = None  # set by Open Archive; connected at first use
         self._process = process
 
     def _external_id(self, key: str | None) -> ExternalId | None:
@@ -70,37 +71,44 @@ class ArchiveLibrary:
 
     @property
     def archive(self) -> Archive:
-        """The open connection; for other keyword libraries of the same run."""
+        """The open connection, made at the first use after `Open Archive`; for other keyword
+        libraries of the same run."""
         if self._archive is None:
-            raise ApplicationError("The archive is not open: call `Open Archive` first", code="not_open")
+            if self._backend is None:
+                raise ApplicationError("The archive is not open: call `Open Archive` first", code="not_open")
+            self._archive = self._connect(self._backend)
         return self._archive
 
     @keyword
     def open_archive(self, backend: Backend | None = None) -> None:
-        """Connects to the archive with the configured back-end, or the one given.
+        """Opens the archive with the configured back-end, or the one given.
 
-        With ``ui`` a headless Chromium is started (one per run) and the robot logs in when
-        the archive asks. The credentials are tried at once: a wrong API key or password fails
-        here, before any item is touched (an archive that is down only gives a warning: its items
-        are retried later). Call `Close Archive` at the end (in a teardown).
+        The connection is made when the first item needs it, so a run with nothing to do never
+        connects. With ``ui`` a headless Chromium is started then (one per run) and the robot
+        logs in when the archive asks. The credentials are tried before the first call: a wrong
+        API key or password stops the run before that item is changed (an archive that is down
+        only gives a warning: its items are retried later). Call `Close Archive` at the end (in
+        a teardown).
 
         Example:
         | `Open Archive` |            | # the backend from settings |
         | `Open Archive` | backend=ui | # the web UI in Chromium    |
         """
         self.close_archive()
+        self._backend = backend or self._settings.archive.backend
+
+    def _connect(self, backend: Backend) -> Archive:
         archive = open_archive(self._settings, backend)
         try:
-            archive.check()  # a wrong key or password stops the run here, before any item
+            archive.check()  # a wrong key or password stops the run here, before the item is changed
         except ApplicationError as down:  # not the robot's fault: its items wait and are retried
             logger.warn(f"Arkivet svarer ikke nå ({down.message}); oppgavene prøves igjen senere")
         except BaseException:
             archive.close()
             raise
-        self._archive = DryRunArchive(archive) if self._settings.dry_run else archive
-        logger.info(f"Archive opened ({backend or self._settings.archive.backend}, "
-                    f"{self._settings.archive.base_url})" + (", dry run: nothing is written" if self._settings.dry_run
-                                                               else ""))
+        logger.info(f"Archive opened ({backend}, {self._settings.archive.base_url})"
+                    + (", dry run: nothing is written" if self._settings.dry_run else ""))
+        return DryRunArchive(archive) if self._settings.dry_run else archive
 
     @keyword
     def close_archive(self) -> None:
@@ -109,6 +117,7 @@ class ArchiveLibrary:
         Example:
         | [Teardown] | `Close Archive` |
         """
+        self._backend = None
         if self._archive is not None:
             self._archive.close()
             self._archive = None

@@ -138,12 +138,16 @@ class CaseRequestsLibrary:
         return {"case_number": result.case_number, "created": result.created}
 
     @keyword
-    def write_result_sheet(self, path: Path) -> Path:
-        """Writes the outcome of every row read by `Read Case Requests` (``.xlsx`` or ``.csv``).
+    def write_result_sheet(self, path: Path) -> Path | None:
+        """Writes the outcome of every row read by `Read Case Requests` (``.xlsx`` or ``.csv``);
+        returns its path, or nothing when no row was read (no sheet is written then).
 
         Example:
         | `Write Result Sheet` | ${OUTPUT_DIR}/resultat.xlsx |
         """
+        if not self._rows:
+            logger.info("No requests were read: no result sheet")
+            return None
         work = suite_library(WorkItemsLibrary)
         items = work.store.by_keys(work.process, [r.key for r in self._rows])
         run_id = BuiltIn().get_variable_value("${RUN_ID}")

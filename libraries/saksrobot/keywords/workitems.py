@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -13,11 +13,15 @@ from robot.api import logger
 from robot.api.deco import keyword, library
 from robot.errors import ExecutionStatus
 from robot.libraries.BuiltIn import BuiltIn
+from sqlalchemy import func, select
 
 from saksrobot import dryrun
+from saksrobot.archive.first_attempt import first_attempt
+from saksrobot.archive.models import ExternalId
 from saksrobot.errors import ApplicationError, BusinessError, ConfigurationError, errors_made, typed_error
 from saksrobot.gevinst import GevinstLog
 from saksrobot.intake.take_in import check_source, settle
+from saksrobot.runner.model import Run
 from saksrobot.settings import Settings, load_settings
 from saksrobot.workitems import RetryPolicy, State, WorkItem, WorkItemStore, utcnow
 from saksrobot.workitems.sealed import Sealer
@@ -153,7 +157,7 @@ class WorkItemsLibrary:
         Example:
         | ${outcome}= | `Handle Work Item` | ${item} | Create Case For Request |
         """
-        with dryrun.item(item.key), errors_made() as made:
+        with dryrun.item(item.key), first_attempt(*self._owned(item)), errors_made() as made:
             try:
                 check_source(item, self.store)  # a file that cannot be used; a re-delivered key
                 refs = BuiltIn().run_keyword(handler, item)
@@ -161,6 +165,24 @@ class WorkItemsLibrary:
                 return self._failed(item, failure, made)
         refs = refs if isinstance(refs, dict) else {"case_number": str(refs)} if refs else {}
         return self._record(self.store.complete(item, refs, also=self._gevinst_row))
+
+    def _owned(self, item: WorkItem) -> tuple[ExternalId, ...]:
+        """The external id only this item makes (its process and key), when nothing can carry it
+        yet (see ``saksrobot.archive.first_attempt``): the item's first reservation ever, and the
+        item added after a run of this robot had finished in this database. Items a database's
+        first run adds may have been tried under a database that was lost or replaced."""
+        if (item.reservations != 1 or not self._settings.workitems.skip_lookup_on_first_attempt
+                or self._history_since is None or item.created_at <= self._history_since):
+            return ()
+        return (ExternalId.of(self.process, item.key),)
+
+    @cached_property
+    def _history_since(self) -> datetime | None:
+        """When this database's first run of the robot finished (``None``: this is its first)."""
+        if self.dry_run:
+            return None
+        with self.store.engine.connect() as connection:
+            return connection.scalar(select(func.min(Run.finished_at)).where(Run.robot == self.process))
 
     def _failed(self, item: WorkItem, failure: Exception, made: list) -> str:
         if _stops_the_run(failure):

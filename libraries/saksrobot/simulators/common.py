@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from saksrobot.settings import FaultSettings, SimulatorSettings
 from saksrobot.simulators.faults import FaultMiddleware, Faults
@@ -74,11 +76,13 @@ def simulator_app(*, title: str, cookie: str, settings: SimulatorSettings, api_k
                 session.commit()
 
     reset(drop=False)
+    calls: Counter[str] = Counter()
     faults = Faults(settings.faults)
     app = FastAPI(title=title, docs_url="/_sim/docs", redoc_url=None, openapi_url="/_sim/openapi.json")
     app.add_middleware(FaultMiddleware, faults=lambda: faults)
     app.add_middleware(SessionMiddleware, secret_key=secrets.token_urlsafe(32), session_cookie=cookie,
                        same_site="lax", https_only=False)
+    app.add_middleware(_Counting, calls=calls)
 
     @app.get("/_sim/health")
     async def health() -> dict[str, str]:
@@ -89,7 +93,15 @@ def simulator_app(*, title: str, cookie: str, settings: SimulatorSettings, api_k
         if not authorized(request, api_key):
             return JSONResponse({"detail": "authkey"}, status_code=401)
         reset(drop=True)
+        calls.clear()
         return JSONResponse({"status": "reset"})
+
+    @app.get("/_sim/calls")
+    async def counted_calls(request: Request) -> JSONResponse:
+        """Requests since start or reset, per method and path (``POST /Biz/.../CaseService/GetCases``)."""
+        if not authorized(request, api_key):
+            return JSONResponse({"detail": "authkey"}, status_code=401)
+        return JSONResponse(dict(calls))
 
     @app.post("/_sim/faults")
     async def set_faults(request: Request) -> JSONResponse:
@@ -101,6 +113,18 @@ def simulator_app(*, title: str, cookie: str, settings: SimulatorSettings, api_k
 
     app.state.engine = engine
     return app, faults, sessions
+
+
+class _Counting:
+    """Counts the requests per method and path, for tests and benchmarks (``GET /_sim/calls``)."""
+
+    def __init__(self, app: ASGIApp, calls: Counter[str]) -> None:
+        self.app, self.calls = app, calls
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith("/_sim/"):
+            self.calls[f"{scope['method']} {scope['path']}"] += 1
+        await self.app(scope, receive, send)
 
 
 class SimulatorUi:

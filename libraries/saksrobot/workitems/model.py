@@ -43,7 +43,8 @@ class WorkItem(Base):
     files: Mapped[list[str]] = mapped_column(JSON, default=list)
     priority: Mapped[int] = mapped_column(default=0)
     not_before: Mapped[datetime] = mapped_column(DateTime())
-    attempts: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)  # counted towards the retry limit; requeue starts it again
+    reservations: Mapped[int] = mapped_column(default=0, server_default="0")  # never reset: 1 = first attempt
     lease_owner: Mapped[str | None] = mapped_column(String(100))
     lease_expires: Mapped[datetime | None] = mapped_column(DateTime())
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -11,16 +11,18 @@ import hashlib
 import logging
 import os
 import socket
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select, update
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Update, bindparam, func, literal_column, null, select, update
+from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session, configure_mappers, sessionmaker
+from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
 from saksrobot.domain.identity import contains_fnr
 from saksrobot.errors import ApplicationError, SaksrobotError
@@ -31,6 +33,7 @@ from saksrobot.workitems.sealed import Sealer
 
 log = logging.getLogger(__name__)
 Also = Callable[[Session, WorkItem], object]  # more writes in the transaction that records an outcome
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -58,6 +61,90 @@ class RetryPolicy:
         return self.backoff * 2 ** max(attempt - 1, 0)
 
 
+_ITEMS = WorkItem.__table__.c
+
+
+def _in(state: State) -> Any:
+    """The state as a constant in the SQL, not a parameter: the plan of a prepared statement is
+    then made for it (PostgreSQL's generic plan would otherwise guess)."""
+    return _ITEMS.state == literal_column(f"'{state.value}'")
+
+
+def _next_free(*free: Any) -> Any:
+    return (select(_ITEMS.id).where(_ITEMS.process == bindparam("of_process"), *free)
+            .order_by(_ITEMS.priority.desc(), _ITEMS.id).limit(literal_column("1"))
+            .with_for_update(skip_locked=True).scalar_subquery())
+
+
+# built once: the next free item (an expired lease first, then a pending one) taken in one statement
+_RESERVE = update(WorkItem.__table__).where(_ITEMS.id == func.coalesce(
+    _next_free(_in(State.IN_PROGRESS), _ITEMS.lease_expires < bindparam("now")),
+    _next_free(_in(State.PENDING), _ITEMS.not_before <= bindparam("now")),
+)).values(state=State.IN_PROGRESS, lease_owner=bindparam("owner"), lease_expires=bindparam("until"),
+          attempts=_ITEMS.attempts + 1, reservations=_ITEMS.reservations + 1, run_id=bindparam("run"),
+          updated_at=bindparam("now")).returning(*_ITEMS)
+_FINISHING: dict[tuple[str, ...], Update] = {}
+
+
+def _finishing(names: tuple[str, ...]) -> Update:
+    """The statement that records an outcome setting the columns ``names`` (built once per outcome)."""
+    if names not in _FINISHING:
+        _FINISHING[names] = update(WorkItem.__table__).where(
+            _ITEMS.id == bindparam("item_id"), _in(State.IN_PROGRESS),
+            _ITEMS.lease_owner == bindparam("owner"),
+        ).values(lease_owner=null(), lease_expires=null(), updated_at=bindparam("now"),
+                 **{name: bindparam(f"set_{name}") for name in names})
+    return _FINISHING[names]
+
+
+def _loaded(row: Row) -> WorkItem:
+    """The item a row holds, as the ORM loads one (no attribute events: the values are the database's)."""
+    item = WorkItem.__mapper__.class_manager.new_instance()
+    item.__dict__.update(row._mapping)
+    return item
+
+
+class _HeldConnection:
+    """The connection a consumer keeps across items: each statement its own transaction, so no
+    ping, no BEGIN and no COMMIT round trip per item. A statement that finds the connection
+    dropped (a database restart, an administrator) is sent once more on a new one: it did not run.
+    (Were the connection lost after the database ran it, the reservation waits for its lease to
+    expire, and a recorded outcome raises :class:`LeaseLost`, as any lost answer would.)"""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._connection: Connection | None = None
+        self._lock = threading.Lock()
+        # an in-memory SQLite database (a dry run's) is one connection, shared: never held apart
+        self._shared = isinstance(engine.pool, StaticPool | SingletonThreadPool)
+
+    def run(self, work: Callable[[Connection], T]) -> T:
+        """``work`` on the held connection (statements in it are not one transaction)."""
+        if self._shared:
+            with self.engine.begin() as connection:
+                return work(connection)
+        with self._lock:
+            for again in (True, False):
+                if self._connection is None or self._connection.invalidated:
+                    self._connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+                try:
+                    return work(self._connection)
+                except DBAPIError as exc:
+                    self._close()
+                    if not (again and exc.connection_invalidated):
+                        raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            connection.close()
+
+
 def storable_key(key: str) -> str:
     """A business key as stored: keys are logged and shown everywhere, so one that holds a
     fødselsnummer is replaced by its hash (the same key finds the same item again)."""
@@ -76,6 +163,12 @@ class WorkItemStore:
         self.lease, self.retry = lease, retry
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.sealer = sealer or Sealer(None)
+        self._consumer = _HeldConnection(engine)
+        configure_mappers()  # for _loaded
+
+    def close(self) -> None:
+        """Give back the connection this consumer held (the store can still be used after)."""
+        self._consumer.close()
 
     # -- producer ------------------------------------------------------------------------------
     def add(self, process: str, key: str, payload: dict[str, Any] | None = None, *, priority: int = 0,
@@ -123,26 +216,15 @@ class WorkItemStore:
         """Lease the next item of ``process`` (highest priority, oldest first), or ``None``.
 
         Free items are reserved ones whose lease has expired (their consumer died: processed
-        again, first) and pending ones whose ``not_before`` has passed. One statement in one
+        again, first) and pending ones whose ``not_before`` has passed. One statement, its own
         transaction: PostgreSQL skips rows other consumers are taking (``FOR UPDATE SKIP LOCKED``),
         SQLite runs it under its write lock; each kind of free item is one step of the index.
+        ``reservations`` counts every reservation and is never reset: 1 means the item's first attempt.
         """
         now = utcnow()
-        next_id = func.coalesce(self._next(process, WorkItem.state == State.IN_PROGRESS, WorkItem.lease_expires < now),
-                                self._next(process, WorkItem.state == State.PENDING, WorkItem.not_before <= now))
-        with self._sessions() as s:
-            taken = s.scalars(update(WorkItem).where(WorkItem.id == next_id).values(
-                state=State.IN_PROGRESS, lease_owner=self.owner, lease_expires=now + self.lease,
-                attempts=WorkItem.attempts + 1, run_id=run_id, updated_at=now,
-            ).returning(WorkItem).execution_options(synchronize_session=False)).first()
-            s.commit()
-        return self._opened(taken) if taken is not None else None
-
-    @staticmethod
-    def _next(process: str, *free: Any) -> Any:
-        return (select(WorkItem.id).where(WorkItem.process == process, *free)
-                .order_by(WorkItem.priority.desc(), WorkItem.id).limit(1)
-                .with_for_update(skip_locked=True).scalar_subquery())
+        params = {"of_process": process, "now": now, "owner": self.owner, "until": now + self.lease, "run": run_id}
+        row = self._consumer.run(lambda connection: connection.execute(_RESERVE, params).first())
+        return self._opened(_loaded(row)) if row is not None else None
 
     def _opened(self, item: WorkItem) -> WorkItem:
         """The item with its personal fields back in its payload, for the consumer (in memory only)."""
@@ -173,18 +255,28 @@ class WorkItemStore:
         return released
 
     def _finish(self, item: WorkItem, also: Also | None = None, **values: Any) -> WorkItem:
-        with self._sessions() as s:
-            finished = s.scalars(update(WorkItem).where(
-                WorkItem.id == item.id, WorkItem.state == State.IN_PROGRESS, WorkItem.lease_owner == self.owner,
-            ).values(lease_owner=None, lease_expires=None, updated_at=utcnow(), **values)
-                .returning(WorkItem).execution_options(synchronize_session=False)).first()
-            if finished is None:
-                s.rollback()
-                raise LeaseLost(f"Work item {item.id} is no longer reserved by this consumer")
-            if also is not None:  # e.g. the gevinst row: committed with the outcome, or not at all
-                also(s, finished)
-            s.commit()
-            return finished
+        """Record an outcome of ``item``, which this consumer holds, and return it so changed: one
+        statement; with ``also``, one transaction of the outcome and what ``also`` writes (never one
+        without the other)."""
+        now = utcnow()
+        statement = _finishing(tuple(values))
+        params = {"item_id": item.id, "owner": self.owner, "now": now} | {f"set_{k}": v for k, v in values.items()}
+        if also is None:
+            recorded = self._consumer.run(lambda connection: connection.execute(statement, params).rowcount)
+        else:
+            with self._sessions() as s:
+                if recorded := s.execute(statement, params).rowcount:
+                    also(s, self._changed(item, now, values))
+                    s.commit()
+        if recorded != 1:
+            raise LeaseLost(f"Work item {item.id} is no longer reserved by this consumer")
+        return item if also else self._changed(item, now, values)
+
+    @staticmethod
+    def _changed(item: WorkItem, now: datetime, values: dict[str, Any]) -> WorkItem:
+        """``item`` as the database now holds it (set as loaded values: the item is in no session)."""
+        item.__dict__.update(lease_owner=None, lease_expires=None, updated_at=now, **values)
+        return item
 
     def complete(self, item: WorkItem, result: dict[str, Any] | None = None, also: Also | None = None) -> WorkItem:
         """Mark done with target references, e.g. ``{"case_number": "26/00012"}``; ``also`` writes
@@ -200,7 +292,7 @@ class WorkItemStore:
     def release(self, item: WorkItem, reason_text: str) -> WorkItem:
         """Give a reserved item back untouched (the run is stopping): pending again, the attempt not
         counted, nothing settled."""
-        return self._finish(item, state=State.PENDING, attempts=WorkItem.attempts - 1, not_before=utcnow(),
+        return self._finish(item, state=State.PENDING, attempts=item.attempts - 1, not_before=utcnow(),
                             reason_code="released", reason_text=mask(reason_text))
 
     def fail(self, item: WorkItem, reason_code: str, reason_text: str, also: Also | None = None) -> WorkItem:

@@ -3,6 +3,7 @@ import os
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
 from saksrobot.database import make_engine
 from saksrobot.workitems import LeaseLost, NoSuchItem, RetryPolicy, State, WorkItemStore, utcnow
@@ -163,3 +164,42 @@ def test_a_key_holding_a_fodselsnummer_is_stored_as_its_hash_and_found_by_it(sto
     assert store.by_keys("invoices", ["974760673:03851598730"])["974760673:03851598730"].id == item.id
     assert storable_key("REQ-1") == "REQ-1"
     assert storable_key("974760673:12345678901") == "974760673:12345678901"  # 11 digits, not a valid fnr
+
+
+def test_reservations_count_every_attempt_and_are_never_reset(store):
+    """``reservations == 1`` is what lets a robot create without looking up first: nothing that
+    sends an item back (retry, requeue, release, an expired lease) may make it 1 again."""
+    store.add("p", "a")
+    first = store.reserve("p")
+    assert (first.attempts, first.reservations) == (1, 1)
+    store.release(first, "stopping")
+    again = store.reserve("p")
+    assert (again.attempts, again.reservations) == (1, 2)  # the release did not count as an attempt
+    store.hand_over(again, "bad_data", "Mangler tittel")
+    store.requeue(again.id)
+    requeued = store.reserve("p")
+    assert (requeued.attempts, requeued.reservations) == (1, 3)
+    for _ in range(3):
+        requeued = store.fail(requeued, "server_error", "down")
+        requeued = store.reserve("p") if requeued.state == State.PENDING else requeued
+    store.retry_failed(requeued.id)
+    assert store.reserve("p").reservations == 6
+
+
+def test_a_consumer_keeps_one_connection_and_gets_a_new_one_after_it_was_dropped(store):
+    store.add("p", "a")
+    store.add("p", "b")
+    store.complete(store.reserve("p"), {})
+    held = store._consumer._connection
+    if store.engine.dialect.name == "postgresql":  # the server ends it, as a restart or an admin would
+        with store.engine.connect() as admin:
+            admin.execute(text("SELECT pg_terminate_backend(:pid)"),
+                          {"pid": held.exec_driver_sql("SELECT pg_backend_pid()").scalar()})
+    else:
+        held.invalidate()
+    item = store.reserve("p")
+    assert item.key == "b" and store._consumer._connection is not held
+    assert store.complete(item, {"case_number": "26/00002"}).state == State.DONE
+    assert store.get(item.id).result == {"case_number": "26/00002"}
+    store.close()
+    assert store._consumer._connection is None

@@ -195,6 +195,19 @@ def test_median_from_a_sample_above_the_cap(engine, monkeypatch):
     assert any("utvalg" in note for note in report(engine, "2026-07").notes)
 
 
+def test_the_sample_is_spread_over_the_whole_log(engine, monkeypatch):
+    """Only the sample's blocks are read, and they are spread: a sample of the first rows alone would
+    give a median near 10 h here, not near 500 h."""
+    monkeypatch.setattr("saksrobot.gevinst.report.SAMPLE_CAP", 50)
+    log = GevinstLog(engine, SETTINGS)
+    for n in range(1000):  # lead times 0 … 999 h, growing with the row id
+        finished = datetime(2026, 8, 1, 12) + timedelta(minutes=n)
+        log.record("archive_cases", f"B{n}", "done", finished_at=finished, arrived_at=finished - timedelta(hours=n))
+    august = line(report(engine, "2026-08"))
+    assert august.items_done == 1000  # counts are always exact
+    assert 350 <= august.median_lead_time_hours <= 650
+
+
 def test_weighted_median():
     assert weighted_median([]) is None
     assert weighted_median([(3, 1), (1, 1), (2, 1)]) == 2

@@ -117,10 +117,12 @@ class World:
                     "SAKSROBOT_WORKITEMS__ENCRYPTION_KEY": demo_key(f"sqlite:///{folder / 'keys.db'}"),
                     "SAKSROBOT_ARCHIVE__BASE_URL": self.sims.urls[0], "SAKSROBOT_ARCHIVE__API_KEY": "fault-key",
                     "SAKSROBOT_ARCHIVE__PASSWORD": "fault-password", "SAKSROBOT_ARCHIVE__BACKEND": "api",
-                    "SAKSROBOT_ARCHIVE__RETRIES": "1", "SAKSROBOT_ARCHIVE__RETRY_BACKOFF_SECONDS": "0.05",
+                    "SAKSROBOT_ARCHIVE__RETRIES": "3", "SAKSROBOT_ARCHIVE__RETRY_BACKOFF_SECONDS": "0.25",
                     "SAKSROBOT_SCHOOLADMIN__BASE_URL": self.sims.urls[1], "SAKSROBOT_SCHOOLADMIN__API_KEY": "fault-key",
                     "SAKSROBOT_SCHOOLADMIN__PASSWORD": "fault-password", "SAKSROBOT_SCHOOLADMIN__BACKEND": "api",
-                    "SAKSROBOT_SCHOOLADMIN__RETRIES": "1", "SAKSROBOT_SCHOOLADMIN__RETRY_BACKOFF_SECONDS": "0.05",
+                    "SAKSROBOT_SCHOOLADMIN__RETRIES": "3", "SAKSROBOT_SCHOOLADMIN__RETRY_BACKOFF_SECONDS": "0.25",
+                    # attempts follow at once (back-off 0), so an outage of a few seconds (a restart)
+                    # must not use up the 20: each attempt retries its call for 1.75 s (0.25 + 0.5 + 1)
                     "SAKSROBOT_WORKITEMS__MAX_ATTEMPTS": "20", "SAKSROBOT_WORKITEMS__BACKOFF_SECONDS": "0",
                     "SAKSROBOT_INVOICES__FOLDER": str(self.inbox), "SAKSROBOT_INVOICES__SETTLE_SECONDS": "0"}
         self.sheet = folder / "requests.xlsx"

@@ -29,7 +29,7 @@ from saksrobot.archive.first_attempt import first_attempt
 from saksrobot.archive.ui import UiArchive
 from saksrobot.archive.ui.pages import SearchPage
 from saksrobot.settings import Backend, load_settings
-from saksrobot.simulators import running_simulators
+from saksrobot.simulators import databases_in, running_simulators
 
 
 def new_case(n: int, kind: str) -> NewCase:
@@ -86,8 +86,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=30)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(simulators={"archive_database_url": f"sqlite:///{Path(tmp) / 'sim.db'}",
-                                             "schooladmin_database_url": f"sqlite:///{Path(tmp) / 'school.db'}"})
+        settings = databases_in(load_settings(), Path(tmp))
         with running_simulators(settings, port=0) as sims:
             robot_settings = load_settings(archive={"base_url": sims.archive_url, "api_key": sims.api_key,
                                                     "password": sims.password})

@@ -84,14 +84,12 @@ def run_e2e(args: argparse.Namespace) -> None:
     from saksrobot.demo.invoice_inbox import write_inbox
     from saksrobot.runner import run_robot
     from saksrobot.settings import load_settings
-    from saksrobot.simulators import running_simulators
+    from saksrobot.simulators import databases_in, running_simulators
     from saksrobot.workitems import State, WorkItemStore
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        settings = load_settings(logs_dir=work / "logs", simulators={
-            "archive_database_url": f"sqlite:///{work / 'archive.db'}",
-            "schooladmin_database_url": f"sqlite:///{work / 'school.db'}"})
+        settings = databases_in(load_settings(logs_dir=work / "logs"), work)
         expected = write_inbox(work / "invoices" / "inbox", invoices=args.invoices, hostile=False)
         filed_expected = sum(e.outcome == "filed" for e in expected.values())
         database = f"sqlite:///{work / 'saksrobot.db'}"

@@ -23,7 +23,7 @@ from saksrobot import sheets
 from saksrobot.demo import robot_environment
 from saksrobot.demo.sample import COLUMNS
 from saksrobot.settings import load_settings
-from saksrobot.simulators import running_simulators
+from saksrobot.simulators import databases_in, running_simulators
 
 EMPTY_SUITE = "*** Tasks ***\nNothing\n    No Operation\n"
 
@@ -42,9 +42,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
-        settings = load_settings(home=Path(__file__).resolve().parents[1], logs_dir=home / "logs", simulators={
-            "archive_database_url": f"sqlite:///{home / 'sim.db'}",
-            "schooladmin_database_url": f"sqlite:///{home / 'school.db'}"})
+        settings = databases_in(load_settings(home=Path(__file__).resolve().parents[1], logs_dir=home / "logs"), home)
         with running_simulators(settings, port=0) as sims:
             database = f"sqlite:///{home / 'saksrobot.db'}"
             env = os.environ | robot_environment(settings, sims, database_url=database) | {

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, text
 from postgres import new_postgres_database
 from saksrobot.demo.corpus import official_artefacts
 from saksrobot.settings import load_settings
-from saksrobot.simulators import running_simulators
+from saksrobot.simulators import databases_in, running_simulators
 
 # The invoice robot validates with the official release beside the shared corpus (in the tests and in
 # the robots they start); where it is not installed, with saksrobot's own checks (its tests skip).
@@ -24,8 +24,7 @@ def sims(tmp_path_factory):
     """The archive and school-admin simulators on free ports, each with its own SQLite database, for
     one test module."""
     folder = tmp_path_factory.mktemp("sim")
-    settings = load_settings(simulators={"archive_database_url": f"sqlite:///{folder / 'archive.db'}",
-                                         "schooladmin_database_url": f"sqlite:///{folder / 'schooladmin.db'}"})
+    settings = databases_in(load_settings(), folder)
     with running_simulators(settings, port=0) as s:
         yield s
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import repeat
 from types import TracebackType
 
 from saksrobot.archive.first_attempt import unused
@@ -103,15 +104,14 @@ class Archive(ABC):
         error is found, not made twice. Only the first try of a work item's first attempt creates
         without it (:mod:`saksrobot.archive.first_attempt`): nothing can carry its id yet.
         """
-        first = iter([unused(case.external_id)])
-        return self._retry(lambda: self._create_case(case) if next(first, False) else self._find_or_create_case(case))
+        look_up = _look_ups(case.external_id)
+        return self._retry(lambda: self._find_or_create_case(case, next(look_up)))
 
     def create_journal_post(self, post: NewJournalPost) -> JournalPostResult:
         """File a journal post (document number ``YY/NNNNN-N``) unless the case holds one with its
         external id; that one is returned then (looked up as for :meth:`create_case`)."""
-        first = iter([unused(post.external_id)])
-        return self._retry(lambda: JournalPostResult(document_number=self._create_journal_post(post), created=True)
-                           if next(first, False) else self._find_or_create_journal_post(post))
+        look_up = _look_ups(post.external_id)
+        return self._retry(lambda: self._find_or_create_journal_post(post, next(look_up)))
 
     def synchronize_person(self, person: PrivatePerson) -> None:
         """Create the person in the contact register, or update the one with the same fødselsnummer."""
@@ -130,8 +130,8 @@ class Archive(ABC):
         """The document number of the journal post in the case filed with this key, or ``None``."""
         return self._retry(self._find_journal_post, key, case_number)
 
-    def _find_or_create_journal_post(self, post: NewJournalPost) -> JournalPostResult:
-        if post.external_id is not None:
+    def _find_or_create_journal_post(self, post: NewJournalPost, look_up: bool) -> JournalPostResult:
+        if look_up and post.external_id is not None:
             found = self._find_journal_post(post.external_id, post.case_number)
             if found:
                 return JournalPostResult(document_number=found, created=False)
@@ -147,8 +147,9 @@ class Archive(ABC):
                     return CaseResult(case_number=found.case_number, recno=found.recno, created=False)
         return None
 
-    def _find_or_create_case(self, case: NewCase) -> CaseResult:
-        if case.external_id is not None and (found := self._existing_case(self._find_cases, case.external_id)):
+    def _find_or_create_case(self, case: NewCase, look_up: bool) -> CaseResult:
+        if look_up and case.external_id is not None and (
+                found := self._existing_case(self._find_cases, case.external_id)):
             return found
         return self._create_case(case)
 
@@ -158,6 +159,13 @@ class Archive(ABC):
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def _look_ups(external_id: ExternalId | None) -> Iterator[bool]:
+    """Whether each try of a create looks its external id up first: every try does, but the first
+    of a work item's first attempt (:mod:`saksrobot.archive.first_attempt`)."""
+    yield not unused(external_id)
+    yield from repeat(True)
 
 
 def open_archive(settings: Settings, backend: Backend | None = None) -> Archive:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
 
 class Base(DeclarativeBase):
@@ -28,6 +29,12 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
+def one_connection(engine: Engine) -> bool:
+    """Whether every user of ``engine`` shares one connection (an in-memory SQLite database, e.g. a
+    dry run's): other threads would not see its data, and a connection held apart would share it."""
+    return isinstance(engine.pool, SingletonThreadPool | StaticPool)
+
+
 def make_engine(url: str) -> Engine:
     """An engine on saksrobot's database, its schema checked: an empty database is created at the
     newest revision; an outdated or newer one raises :class:`~saksrobot.database.schema.SchemaMismatch`
@@ -39,4 +46,4 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-__all__ = ["Base", "engine_for", "make_engine"]
+__all__ = ["Base", "engine_for", "make_engine", "one_connection"]

@@ -64,14 +64,12 @@ def demo_key(database_url: str) -> str:
 
 def run_demo(settings: Settings, *, backend: str, console: Console) -> bool:
     """Run the demo; return whether every robot run succeeded."""
-    from saksrobot.simulators import running_simulators
+    from saksrobot.simulators import databases_in, running_simulators
     from saksrobot.simulators.archive.seed import DEMO_ENTERPRISES, DEMO_PERSONS
 
     demo_dir = settings.path("var") / "demo"
     demo_dir.mkdir(parents=True, exist_ok=True)
-    settings = settings.model_copy(update={"simulators": settings.simulators.model_copy(update={
-        "archive_database_url": f"sqlite:///{demo_dir / 'archive-sim.db'}",
-        "schooladmin_database_url": f"sqlite:///{demo_dir / 'schooladmin-sim.db'}"})})
+    settings = databases_in(settings, demo_dir)
     database = demo_dir / "saksrobot.db"
     for stale in (demo_dir / "archive-sim.db", demo_dir / "schooladmin-sim.db", database):
         stale.unlink(missing_ok=True)  # every demo starts from the seed data

@@ -51,17 +51,14 @@ class RobotTestingLibrary:
         Example:
         | Suite Setup | `Start Simulators` |
         """
-        from saksrobot.simulators import running_simulators
+        from saksrobot.simulators import databases_in, running_simulators
 
         work = self._work()
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-        self._settings = self._settings.model_copy(update={
+        self._settings = databases_in(self._settings, work).model_copy(update={
             "logs_dir": work / "runs", "database": self._settings.database.model_copy(
-                update={"url": f"sqlite:///{work / 'saksrobot.db'}"}),
-            "simulators": self._settings.simulators.model_copy(update={
-                "archive_database_url": f"sqlite:///{work / 'archive-sim.db'}",
-                "schooladmin_database_url": f"sqlite:///{work / 'schooladmin-sim.db'}"})})
+                update={"url": f"sqlite:///{work / 'saksrobot.db'}"})})
         self.sims = self._stack.enter_context(running_simulators(self._settings, port=0))
         logger.info(f"Simulators: {self.sims.archive_url}, {self.sims.schooladmin_url}")
 

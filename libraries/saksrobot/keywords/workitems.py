@@ -13,7 +13,6 @@ from robot.api import logger
 from robot.api.deco import keyword, library
 from robot.errors import ExecutionStatus
 from robot.libraries.BuiltIn import BuiltIn
-from sqlalchemy import func, select
 
 from saksrobot import dryrun
 from saksrobot.archive.first_attempt import first_attempt
@@ -21,7 +20,7 @@ from saksrobot.archive.models import ExternalId
 from saksrobot.errors import ApplicationError, BusinessError, ConfigurationError, errors_made, typed_error
 from saksrobot.gevinst import GevinstLog
 from saksrobot.intake.take_in import check_source, settle
-from saksrobot.runner.model import Run
+from saksrobot.runner.model import first_finished
 from saksrobot.settings import Settings, load_settings
 from saksrobot.workitems import RetryPolicy, State, WorkItem, WorkItemStore, utcnow
 from saksrobot.workitems.sealed import Sealer
@@ -179,10 +178,7 @@ class WorkItemsLibrary:
     @cached_property
     def _history_since(self) -> datetime | None:
         """When this database's first run of the robot finished (``None``: this is its first)."""
-        if self.dry_run:
-            return None
-        with self.store.engine.connect() as connection:
-            return connection.scalar(select(func.min(Run.finished_at)).where(Run.robot == self.process))
+        return None if self.dry_run else first_finished(self.store.engine, self.process)
 
     def _failed(self, item: WorkItem, failure: Exception, made: list) -> str:
         if _stops_the_run(failure):

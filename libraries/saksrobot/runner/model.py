@@ -6,7 +6,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, String
+from sqlalchemy import JSON, DateTime, String, func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saksrobot.database import Base
@@ -38,3 +39,9 @@ class Run(Base):
     pid: Mapped[int | None]
     robot_pid: Mapped[int | None]  # its robot process
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime())  # naive UTC: the runner last seen alive
+
+
+def first_finished(engine: Engine, robot: str) -> datetime | None:
+    """When the first run of ``robot`` recorded in this database ended (``None``: none has)."""
+    with engine.connect() as connection:
+        return connection.scalar(select(func.min(Run.finished_at)).where(Run.robot == robot))

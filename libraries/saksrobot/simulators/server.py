@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import uvicorn
@@ -22,6 +23,14 @@ from saksrobot.simulators.archive.app import create_app as create_archive
 from saksrobot.simulators.schooladmin.app import create_app as create_schooladmin
 
 log = logging.getLogger(__name__)
+
+
+def databases_in(settings: Settings, folder: Path) -> Settings:
+    """``settings`` with both simulators' databases in ``folder`` (``archive-sim.db``,
+    ``schooladmin-sim.db``): a demo's or a test's own, apart from the configured ones."""
+    return settings.model_copy(update={"simulators": settings.simulators.model_copy(update={
+        "archive_database_url": f"sqlite:///{folder / 'archive-sim.db'}",
+        "schooladmin_database_url": f"sqlite:///{folder / 'schooladmin-sim.db'}"})})
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from sqlalchemy import Update, bindparam, func, literal_column, null, select, up
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, configure_mappers, sessionmaker
-from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
+from saksrobot.database import one_connection
 from saksrobot.domain.identity import contains_fnr
 from saksrobot.errors import ApplicationError, SaksrobotError
 from saksrobot.pids import process_alive
@@ -115,25 +115,25 @@ class _HeldConnection:
         self.engine = engine
         self._connection: Connection | None = None
         self._lock = threading.Lock()
-        # an in-memory SQLite database (a dry run's) is one connection, shared: never held apart
-        self._shared = isinstance(engine.pool, StaticPool | SingletonThreadPool)
 
     def run(self, work: Callable[[Connection], T]) -> T:
         """``work`` on the held connection (statements in it are not one transaction)."""
-        if self._shared:
+        if one_connection(self.engine):  # nothing to hold apart
             with self.engine.begin() as connection:
                 return work(connection)
         with self._lock:
-            for again in (True, False):
-                if self._connection is None or self._connection.invalidated:
-                    self._connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-                try:
-                    return work(self._connection)
-                except DBAPIError as exc:
-                    self._close()
-                    if not (again and exc.connection_invalidated):
-                        raise
-        raise AssertionError("unreachable")
+            try:
+                return work(self._open())
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+                self._close()
+            return work(self._open())  # the database had dropped it: once more, on a new one
+
+    def _open(self) -> Connection:
+        if self._connection is None or self._connection.invalidated:
+            self._connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        return self._connection
 
     def close(self) -> None:
         with self._lock:
@@ -270,7 +270,7 @@ class WorkItemStore:
                     s.commit()
         if recorded != 1:
             raise LeaseLost(f"Work item {item.id} is no longer reserved by this consumer")
-        return item if also else self._changed(item, now, values)
+        return self._changed(item, now, values)
 
     @staticmethod
     def _changed(item: WorkItem, now: datetime, values: dict[str, Any]) -> WorkItem:

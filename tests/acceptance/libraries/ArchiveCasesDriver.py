@@ -27,7 +27,7 @@ from saksrobot.domain.identity import contains_fnr
 from saksrobot.privacy import mask
 from saksrobot.runner import RunResult, run_robot
 from saksrobot.settings import Backend, load_settings
-from saksrobot.simulators import running_simulators
+from saksrobot.simulators import databases_in, running_simulators
 from saksrobot.simulators.archive.seed import DEMO_ENTERPRISES, DEMO_PERSONS
 from saksrobot.workitems import State, WorkItemStore
 
@@ -45,9 +45,7 @@ class ArchiveCasesDriver:
     def start_archive_simulator(self) -> None:
         work = Path(BuiltIn().get_variable_value("${OUTPUT_DIR}"))
         self.database = work / "saksrobot.db"
-        self.settings = load_settings(logs_dir=work / "runs", simulators={
-            "archive_database_url": f"sqlite:///{work / 'archive-sim.db'}",
-            "schooladmin_database_url": f"sqlite:///{work / 'schooladmin-sim.db'}"})
+        self.settings = databases_in(load_settings(logs_dir=work / "runs"), work)
         self.sims = self._stack.enter_context(running_simulators(self.settings, port=0))
         self.work = work
         self.use_all_sample_rows()

@@ -21,7 +21,7 @@ from saksrobot.demo.corpus import ehf_corpus
 from saksrobot.demo.invoice_inbox import PERSON, Expected, write_inbox
 from saksrobot.runner import RunResult, run_robot
 from saksrobot.settings import Backend, load_settings
-from saksrobot.simulators import running_simulators
+from saksrobot.simulators import databases_in, running_simulators
 from saksrobot.workitems import State, WorkItemStore
 
 CORPUS = ehf_corpus()
@@ -46,9 +46,7 @@ class InvoicesDriver:
         self.work = Path(BuiltIn().get_variable_value("${OUTPUT_DIR}"))
         self.database = self.work / "saksrobot.db"
         self.folder = self.work / "invoices"
-        self.settings = load_settings(logs_dir=self.work / "runs", simulators={
-            "archive_database_url": f"sqlite:///{self.work / 'archive-sim.db'}",
-            "schooladmin_database_url": f"sqlite:///{self.work / 'schooladmin-sim.db'}"})
+        self.settings = databases_in(load_settings(logs_dir=self.work / "runs"), self.work)
         self.sims = self._stack.enter_context(running_simulators(self.settings, port=0))
         api = load_settings(archive={"base_url": self.sims.archive_url, "api_key": self.sims.api_key, "retries": 0})
         self.archive = self._stack.enter_context(open_archive(api, Backend.API))

@@ -24,7 +24,7 @@ from saksrobot.domain.school import P13
 from saksrobot.runner import RunResult, run_robot
 from saksrobot.schooladmin import open_school_admin
 from saksrobot.settings import Backend, load_settings
-from saksrobot.simulators import running_simulators
+from saksrobot.simulators import databases_in, running_simulators
 from saksrobot.simulators.schooladmin.seed import CHILD_BY_ID, REFERRALS, WITHOUT_FOLDER
 from saksrobot.workitems import State, WorkItemStore
 
@@ -41,9 +41,7 @@ class SchoolRobotsDriver:
     def start_simulators(self) -> None:
         work = Path(BuiltIn().get_variable_value("${OUTPUT_DIR}"))
         self.database = work / "saksrobot.db"
-        self.settings = load_settings(logs_dir=work / "runs", simulators={
-            "archive_database_url": f"sqlite:///{work / 'archive-sim.db'}",
-            "schooladmin_database_url": f"sqlite:///{work / 'schooladmin-sim.db'}"})
+        self.settings = databases_in(load_settings(logs_dir=work / "runs"), work)
         self.sims = self._stack.enter_context(running_simulators(self.settings, port=0))
         api = load_settings(archive={"base_url": self.sims.archive_url, "api_key": self.sims.api_key, "retries": 0},
                             schooladmin={"base_url": self.sims.schooladmin_url, "api_key": self.sims.api_key,

@@ -71,10 +71,10 @@ class UiArchive(Archive):
         recnos = SearchPage(page, self._labels).hits()[: query.max_results]
         return [self._read_case(page, recno) for recno in recnos]
 
-    def _find_or_create_case(self, case: NewCase) -> CaseResult:
+    def _find_or_create_case(self, case: NewCase, look_up: bool) -> CaseResult:
         """Look up the external id and create the case in one browser context (one login)."""
         def work(page: Page) -> CaseResult:
-            if case.external_id is not None and (
+            if look_up and case.external_id is not None and (
                     found := self._existing_case(lambda query: self._search(page, query), case.external_id)):
                 return found
             return self._fill_in_case(page, case)

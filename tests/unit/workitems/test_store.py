@@ -100,10 +100,12 @@ def test_staff_commands(store):
         store.get(9999)
 
 
-def _consume(url: str, process: str, out) -> None:
+def _consume(url: str, process: str, out, together) -> None:
     store = WorkItemStore(make_engine(url))
     taken = []
     while (item := store.reserve(process)) is not None:
+        if not taken:  # every consumer holds an item at once: however fast one is, it cannot take all
+            together.wait(timeout=60)
         store.complete(item, {"by": store.owner})
         taken.append(item.key)
     out.put(taken)
@@ -115,8 +117,8 @@ def test_four_processes_never_reserve_the_same_item(database_url):
     for key in keys:
         store.add("race", key)
     context = multiprocessing.get_context("spawn")
-    out = context.Queue()
-    workers = [context.Process(target=_consume, args=(database_url, "race", out)) for _ in range(4)]
+    out, together = context.Queue(), context.Barrier(4)
+    workers = [context.Process(target=_consume, args=(database_url, "race", out, together)) for _ in range(4)]
     for worker in workers:
         worker.start()
     results = [out.get(timeout=120) for _ in workers]

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, case, func, literal_column, select, union_all, values
-from sqlalchemy import column as sql_column
+from sqlalchemy import DateTime, Integer, String, bindparam, func, literal_column, select, text
 from sqlalchemy.engine import Engine
 
 from saksrobot.database import one_connection
@@ -44,39 +43,58 @@ def processes_logged(engine: Engine) -> list[str]:
         return [name for (name,) in connection.execute(select(seen.c.name).where(seen.c.name.is_not(None)))]
 
 
-def aggregates(processes: list[str], bounds: list[datetime]) -> list[Any]:
+def aggregates(processes: list[str], bounds: list[datetime], dialect: str) -> list[Any]:
     """Statements giving counts, saved minutes and baseline versions per (process, bucket i =
     [bounds[i], bounds[i+1])).
 
     One aggregate per (process, bucket), each an index range scan on (process, finished_at), joined
-    by UNION ALL: no sort of the rows (SQLite has no hash aggregate; a GROUP BY over a million rows
-    costs it more than a second). Split in several statements, to run side by side."""
-    def count(condition):  # noqa: ANN001, ANN202
-        return func.sum(case((condition, literal_column("1", Integer)), else_=literal_column("0", Integer)))
-    done = G.outcome == "done"
-    branches = [
-        select(literal_column(str(p), Integer).label("p"), literal_column(str(i), Integer).label("i"),
-               count(done), count(G.outcome == "manual"), count(G.outcome == "failed"),
-               func.sum(case((done, G.saved_minutes), else_=0.0)),
-               func.min(case((done, G.baseline_version))), func.max(case((done, G.baseline_version))))
-        .where(G.process == process, G.finished_at >= bounds[i], G.finished_at < bounds[i + 1])
-        for i in range(len(bounds) - 1) for p, process in enumerate(processes)]
+    by UNION ALL and split in several statements, to run side by side. SQLite sorts for a GROUP BY (it
+    has no hash aggregate), so its branches count with FILTER, one row each; PostgreSQL hashes, and a
+    GROUP BY outcome and version is cheaper for it than a min/max of the versions. Written as SQL text
+    with bind parameters: building the same statement from expression objects took longer than
+    running a month of it."""
+    template = _GROUPED if dialect == "postgresql" else _FILTERED
+    branches = [(p, i) for i in range(len(bounds) - 1) for p in range(len(processes))]
     parts = max(WORKERS, math.ceil(len(branches) / BRANCHES_PER_STATEMENT))
     size = math.ceil(len(branches) / parts)
-    chunks = [branches[n:n + size] for n in range(0, len(branches), size)]
-    return [union_all(*chunk) if len(chunk) > 1 else chunk[0] for chunk in chunks]
+    statements = []
+    for chunk in (branches[n:n + size] for n in range(0, len(branches), size)):
+        sql = " UNION ALL ".join(template.format(p=p, i=i, j=i + 1) for p, i in chunk)
+        used_processes, used_bounds = {p for p, _ in chunk}, {k for _, i in chunk for k in (i, i + 1)}
+        statements.append(text(sql).bindparams(
+            *(bindparam(f"p{p}", processes[p], String) for p in sorted(used_processes)),
+            *(bindparam(f"b{i}", bounds[i], DateTime) for i in sorted(used_bounds))))
+    return statements
+
+
+_RANGE = f"FROM {G.__tablename__} WHERE process = :p{{p}} AND finished_at >= :b{{i}} AND finished_at < :b{{j}}"
+_DONE = "FILTER (WHERE outcome = 'done')"
+# (p, i, done, manual, failed, saved minutes of done, lowest and highest version of done)
+_FILTERED = (f"SELECT {{p}}, {{i}}, count(*) {_DONE}, count(*) FILTER (WHERE outcome = 'manual'), "
+             f"count(*) FILTER (WHERE outcome = 'failed'), sum(saved_minutes) {_DONE}, "
+             f"min(baseline_version) {_DONE}, max(baseline_version) {_DONE} {_RANGE}")
+# (p, i, outcome, version, rows, saved minutes)
+_GROUPED = f"SELECT {{p}}, {{i}}, outcome, baseline_version, count(*), sum(saved_minutes) {_RANGE} GROUP BY 3, 4"
 
 
 def buckets_of(rows: list[Any], processes: list[str]) -> dict[tuple[str, int], Bucket]:
-    result = {}
-    for p, index, n_done, n_manual, n_failed, minutes, low, high in rows:
-        if n_done or n_manual or n_failed:
-            # buckets are cut at every baseline's valid_from: at most the version in force and, for rows
-            # finished in the first hours of its first day, the one before it (the log dates by UTC day),
-            # so the lowest and the highest version are all of them
-            result[(processes[p], index)] = Bucket(int(n_done or 0), int(n_manual or 0), int(n_failed or 0),
-                                                    float(minutes or 0), {v for v in (low, high) if v})
-    return result
+    """The buckets of the rows of :func:`aggregates` (either form)."""
+    result: dict[tuple[str, int], Bucket] = {}
+    for p, index, *values in rows:
+        bucket = result.setdefault((processes[p], index), Bucket())
+        if len(values) == 4:  # one outcome and version
+            outcome, version, n, minutes = values
+            if outcome in ("done", "manual", "failed"):
+                setattr(bucket, outcome, getattr(bucket, outcome) + n)
+            if outcome == "done":
+                bucket.minutes += minutes or 0
+                bucket.versions |= {version} if version else set()
+        else:  # buckets are cut at every baseline's valid_from: at most the version in force and, for
+            # rows finished in the first hours of its first day, the one before it (the log dates by
+            # UTC day), so the lowest and the highest version are all of them
+            bucket.done, bucket.manual, bucket.failed, minutes, low, high = values
+            bucket.minutes, bucket.versions = float(minutes or 0), {v for v in (low, high) if v}
+    return {key: b for key, b in result.items() if b.done or b.manual or b.failed}
 
 
 def lead_times(engine: Engine, start: datetime, end: datetime,
@@ -100,17 +118,25 @@ def lead_times(engine: Engine, start: datetime, end: datetime,
                                                   select(func.max(G.id)).scalar_subquery())).one()
         span = high - low + 1
         size = max(1, min(BLOCK, int(share * span / MIN_BLOCKS)))  # never fewer than MIN_BLOCKS blocks
-        count = math.ceil(share * span / size)
-        blocks = values(sql_column("first", Integer), name="blocks").data(
-            [(first,) for first in sorted({low + k * span // count for k in range(count)})]).cte("blocks")
-        # each block a range of row ids, nothing else in the SQL (any filter tempts the planner to
-        # build an index of the whole table); the block's rows are filtered here
+        stride = max(size, span // math.ceil(share * span / size))
+        # block k is the ids [low + k × stride, + size), k counted by a recursive CTE (a VALUES list of
+        # a thousand starts took longer to build than to run); nothing else in the SQL (with a filter on
+        # the process SQLite searches the (process, finished_at) index for every block, for minutes):
+        # the block's rows are filtered here
+        blocks = select(_int(0).label("k")).cte("blocks", recursive=True)
+        blocks = blocks.union_all(select(blocks.c.k + _int(1)).where(blocks.c.k < _int((span - 1) // stride)))
+        first = _int(low) + blocks.c.k * _int(stride)
         block_rows = _fetch(engine, select(*columns, G.outcome).select_from(blocks.join(
-            GevinstRow.__table__, (G.id >= blocks.c.first) & (G.id < blocks.c.first + size))))
+            GevinstRow.__table__, (G.id >= first) & (G.id < first + _int(size)))))
         rows += [(i, p, a, f) for i, p, a, f, outcome in block_rows if p in sampled and outcome == "done"
                  and start <= f < end and a is not None and a <= f]
     return [(process, arrived, finished) for row_id, process, arrived, finished in rows
             if process not in sampled or _kept(row_id, 1 / sampled[process] / share)]
+
+
+def _int(value: int) -> Any:
+    """An integer written into the SQL (a bind parameter's type would be guessed from its size)."""
+    return literal_column(str(int(value)), Integer)
 
 
 def _kept(row_id: int, share: float) -> bool:
@@ -122,7 +148,7 @@ def _fetch(engine: Engine, statement: Any) -> list[Any]:
     with engine.connect() as connection:
         if connection.dialect.name == "postgresql":  # JIT-compiling a plan of a hundred small index
             connection.exec_driver_sql("SET LOCAL jit = off")  # scans takes seconds (15 s at 1 M rows)
-        return list(connection.execute(statement))
+        return connection.execute(statement).all()
 
 
 def fetch_all(engine: Engine, statements: list[Any]) -> list[list[Any]]:

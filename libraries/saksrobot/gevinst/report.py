@@ -31,10 +31,12 @@ from __future__ import annotations
 import csv
 import io
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
-from itertools import pairwise
+from itertools import accumulate, pairwise
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -185,18 +187,17 @@ def report_views(period: Period, today: date) -> list[tuple[str, str, str, date,
 
 
 def weighted_median(values: list[tuple[float, float]]) -> float | None:
-    """Median of (value, weight) pairs; with equal weights the usual median (mean of the middle two)."""
+    """Median of (value, weight) pairs; with equal weights the usual median (mean of the middle two).
+    Sorting is cheap for pairs given in runs of sorted values (the lead-time samples are)."""
     if not values:
         return None
     values = sorted(values)
-    half, running = sum(w for _, w in values) / 2, 0.0
-    for i, (value, weight) in enumerate(values):
-        running += weight
-        if math.isclose(running, half) and i + 1 < len(values):
-            return (value + values[i + 1][0]) / 2
-        if running > half:
-            return value
-    return values[-1][0]
+    running = list(accumulate(weight for _, weight in values))
+    half = running[-1] / 2
+    i = bisect_left(running, half * (1 - 1e-9))  # the first pair at (or, up to rounding, near) half the weight
+    if math.isclose(running[i], half) and i + 1 < len(values):
+        return (values[i][0] + values[i + 1][0]) / 2
+    return values[i][0]
 
 
 # --- the report -------------------------------------------------------------------------------------
@@ -444,7 +445,7 @@ def build_report(engine: Engine, settings: GevinstSettings, plan: GevinstPlan, p
     # the sums per (process, bucket), in statements run side by side; then the lead-time sample, whose
     # step per process follows from the counted rows
     logged = [robot] if robot else processes_logged(engine)
-    statements = aggregates(logged, bounds) if logged else []
+    statements = aggregates(logged, bounds, engine.dialect.name) if logged else []
     buckets = buckets_of([row for rows in fetch_all(engine, statements) for row in rows], logged)
     done: dict[str, int] = defaultdict(int)
     for (process, index), b in buckets.items():
@@ -455,6 +456,8 @@ def build_report(engine: Engine, settings: GevinstSettings, plan: GevinstPlan, p
     if steps:
         for process, arrived, finished in lead_times(engine, bounds[view_lo], bounds[view_hi], steps):
             sample[process].append((finished, (finished - arrived).total_seconds() / 3600))
+        for rows in sample.values():  # in order of lead time, so that each view's median sorts a run
+            rows.sort(key=itemgetter(1))
 
     processes = sorted({p for p, _ in buckets} | set(settings.baselines) | {e.process for e in plan.plan}
                        | {g.process for g in plan.budget_gains})

@@ -27,6 +27,8 @@ report_app = typer.Typer()  # help: the docstring of report() below
 user_app = typer.Typer(help="Users of the control room (saksrobot serve).", no_args_is_help=True)
 schedule_app = typer.Typer(help="When robots run: list, add, edit, pause, resume, remove, next.", no_args_is_help=True)
 runs_app = typer.Typer(help="Runs of robots (as in the control room's Kjøringer).", no_args_is_help=True)
+workers_app = typer.Typer(help="Workers that run robots from the job queue (runner.mode = \"workers\").",
+                          no_args_is_help=True)
 db_app = typer.Typer(help="saksrobot's database: upgrade its schema, show its revision and the migrations.",
                      no_args_is_help=True)
 app.add_typer(config_app, name="config")
@@ -38,6 +40,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(schedule_app, name="schedule")
 app.add_typer(runs_app, name="runs")
 app.add_typer(db_app, name="db")
+app.add_typer(workers_app, name="workers")
 invoices_app = typer.Typer(help="The invoice robot's validation (Peppol BIS Billing 3).", no_args_is_help=True)
 app.add_typer(invoices_app, name="invoices")
 console = Console()
@@ -79,18 +82,63 @@ def run(
     timeout: Annotated[float | None, typer.Option(help="Stop the run after this many seconds")] = None,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Read the systems and the input, decide every item, write nothing (dry-run.jsonl)")] = False,
+    queue: Annotated[bool, typer.Option(
+        "--queue", help="Put the run in the job queue for a worker (runner.mode = \"workers\") and return")] = False,
 ) -> None:
     """Run one robot once. Output goes to logs/<robot>/<time>-<run id>/; exit code 1 on failure."""
-    from saksrobot.runner import run_robot
-
     settings = _settings()
     variables = dict(v.split(":", 1) for v in variable)
+    if queue:
+        from saksrobot.runner import robot_path
+        from saksrobot.workers.queue import defer_run
+
+        with _errors_shown():
+            if variables or dry_run:
+                raise typer.BadParameter("--queue runs the robot as scheduled: no --variable or --dry-run")
+            job = defer_run(settings, robot_path(settings, robot).stem, "kommandolinje (kø)", timeout)
+        console.print(f"{robot} er lagt i kø (jobb {job}, kø {settings.robot(robot).queue})")
+        return
+    from saksrobot.runner import run_robot
+
     with _errors_shown():
         result = run_robot(settings, robot, variables=variables, timeout=timeout, dry_run=dry_run)
     console.print(f"{result.status.value}: {result.log_html}", soft_wrap=True)
     if dry_run:
         _print_dry_run(result.output_dir / "dry-run.jsonl")
     raise typer.Exit(0 if result.succeeded else 1)
+
+
+@app.command()
+def worker(
+    queues: Annotated[list[str], typer.Option("--queues", "-q", help="Queues (capabilities) served; none: all")] = [],  # noqa: B006
+    concurrency: Annotated[int, typer.Option(min=1, help="Runs at the same time on this machine")] = 1,
+    name: Annotated[str | None, typer.Option(help="This worker's name (default: host-pid)")] = None,
+) -> None:
+    """Run robots from the job queue until stopped (Ctrl+C or SIGTERM let the running robots finish)."""
+    from saksrobot.workers.service import serve_worker
+
+    settings = _settings()
+    with _errors_shown():
+        serve_worker(settings, _engine(settings), queues=[q for v in queues for q in v.split(",") if q] or None,
+                     concurrency=concurrency, name=name)
+
+
+@workers_app.command("list")
+def workers_list() -> None:
+    """The workers: name, host, queues, last heartbeat, state and the runs on it now."""
+    from datetime import timedelta
+
+    from saksrobot.web.pages import oslo
+    from saksrobot.workers.model import worker_state, workers_with_runs
+
+    settings = _settings()
+    stalled = timedelta(seconds=settings.runner.stalled_seconds)
+    table = Table("Navn", "Maskin", "Køer", "Samtidige", "Sist sett", "Tilstand", "Kjører nå")
+    for row, runs in workers_with_runs(_engine(settings)):
+        table.add_row(row.name, row.host, ", ".join(row.queues) or "alle", str(row.concurrency),
+                      f"{oslo(row.heartbeat_at):%d.%m.%Y %H:%M:%S}", worker_state(row, stalled),
+                      ", ".join(f"{r.robot} ({r.id})" for r in runs))
+    console.print(table, soft_wrap=True)
 
 
 def _print_dry_run(plan: Path) -> None:
@@ -545,10 +593,10 @@ def runs_list(
     """Runs with status, counts, duration and the path of their log.html."""
     from saksrobot.web.pages import runs
 
-    table = Table("Start", "Robot", "Status", "Resultat", "Varighet", "Startet av", "Logg")
+    table = Table("Start", "Robot", "Status", "Resultat", "Varighet", "Startet av", "Arbeider", "Logg")
     for row in runs(_engine(_settings()), robot=robot, limit=limit):
         table.add_row(f"{row.started:%d.%m.%Y %H:%M}", row.robot, row.status_text, row.counts or row.reason,
-                      row.duration, row.started_by, row.log_html)
+                      row.duration, row.started_by, row.worker, row.log_html)
     console.print(table, soft_wrap=True)
 
 

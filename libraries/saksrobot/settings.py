@@ -61,6 +61,7 @@ class SystemSettings(_Section):
     timeout_seconds: float = Field(30.0, gt=0)
     retries: int = Field(3, ge=0, le=10)  # retries of an application error (HTTP 5xx, time-out, lost session)
     retry_backoff_seconds: float = Field(0.5, ge=0)
+    max_sessions: int | None = Field(None, ge=1)  # robot runs using the system at once, on all workers (licences)
     # UI label overrides, for when the system renames a field: {"Offentlig tittel": "Sakstittel"}
     labels: dict[str, str] = {}
 
@@ -226,6 +227,23 @@ class SchedulerSettings(_Section):
         return values
 
 
+class RunnerSettings(_Section):
+    """Where runs run: ``local`` (a process on this machine, the embedded default) or ``workers``
+    (jobs in procrastinate's queue on PostgreSQL, taken by ``saksrobot worker`` on any machine)."""
+
+    mode: Literal["local", "workers"] = "local"
+    heartbeat_seconds: float = Field(10, gt=0)  # how often a worker says it is alive
+    stalled_seconds: float = Field(60, gt=0)  # a worker silent this long is dead: its runs go elsewhere
+    slot_wait_seconds: float = Field(2, gt=0)  # how often a run waiting for a system's session looks again
+
+
+class RobotSettings(_Section):
+    """What one robot needs (``[robots.<name>]``)."""
+
+    queue: str = "default"  # the capability a worker must offer to run it (e.g. browser, api, sak-360)
+    systems: list[Literal["archive", "schooladmin"]] = ["archive"]  # sessions it holds (max_sessions)
+
+
 class WebSettings(_Section):
     """The control room (``saksrobot serve``)."""
 
@@ -270,6 +288,8 @@ class Settings(BaseSettings):
     gevinst: GevinstSettings = GevinstSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     web: WebSettings = WebSettings()
+    runner: RunnerSettings = RunnerSettings()
+    robots: dict[str, RobotSettings] = {}
     logging: LoggingSettings = LoggingSettings()
 
     @classmethod
@@ -285,6 +305,10 @@ class Settings(BaseSettings):
         files = [p for p in (config / "saksrobot.toml", config / "local.toml") if p.exists()]
         return (init_settings, env_settings, file_secret_settings,
                 TomlConfigSettingsSource(settings_cls, toml_file=files, deep_merge=True))  # local adds to defaults
+
+    def robot(self, name: str) -> RobotSettings:
+        """What ``robot`` needs: its ``[robots.<name>]`` section, else the defaults."""
+        return self.robots.get(name, RobotSettings())
 
     def path(self, value: Path | str) -> Path:
         """Resolve a path setting against the project folder."""

@@ -35,7 +35,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 VERSION_TABLE = "alembic_version"
 # every module that defines saksrobot tables (a test checks that none is missing)
 MODEL_MODULES = ("saksrobot.workitems.model", "saksrobot.gevinst.model", "saksrobot.runner.model",
-                 "saksrobot.runner.lock", "saksrobot.scheduler.model", "saksrobot.web.users")
+                 "saksrobot.runner.lock", "saksrobot.scheduler.model", "saksrobot.web.users",
+                 "saksrobot.workers.model")
 # the tables of 0.1.0, the last release without migrations: frozen, whatever the models become
 LEGACY_TABLES = frozenset({"work_items", "work_item_content", "gevinst_log", "runs", "robot_locks", "schedules",
                            "web_users"})
@@ -206,8 +207,20 @@ def _apscheduler_jobs(connection: Connection) -> str:
     return f"APScheduler job store ({table.name}): {'present' if existed else 'created'}"
 
 
+def procrastinate_jobs(connection: Connection) -> str:
+    """procrastinate's tables (the job queue of workers), on PostgreSQL: created when missing."""
+    if connection.dialect.name != "postgresql":
+        return "procrastinate job queue: not used on this database (runs are local)"
+    if inspect(connection).has_table("procrastinate_jobs"):
+        return "procrastinate job queue: present"
+    from procrastinate.schema import SchemaManager
+
+    connection.connection.cursor().execute(SchemaManager.get_schema())  # no parameters: its % are text
+    return "procrastinate job queue: created"
+
+
 # other tools' schema steps, run in this order after our migrations
-THIRD_PARTY: tuple[Callable[[Connection], str], ...] = (_apscheduler_jobs,)
+THIRD_PARTY: tuple[Callable[[Connection], str], ...] = (_apscheduler_jobs, procrastinate_jobs)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import Any
 
 _WHERE = {"RobotBusy": "lock", "Run": "model", "RunStatus": "model", "mark_lost": "owners",
           "end_process_tree": "processes", "RunResult": "run", "known_robots": "run", "record_event": "run",
-          "robot_path": "run", "run_robot": "run", "stop_runs": "run"}
+          "robot_path": "run", "run_recorded": "run", "run_robot": "run", "stop_runs": "run"}
 __all__ = sorted(_WHERE)
 
 

@@ -39,6 +39,7 @@ class Run(Base):
     pid: Mapped[int | None]
     robot_pid: Mapped[int | None]  # its robot process
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime())  # naive UTC: the runner last seen alive
+    worker: Mapped[str | None] = mapped_column(String(100))  # the ``saksrobot worker`` it ran on (None: local)
 
 
 def first_finished(engine: Engine, robot: str) -> datetime | None:

@@ -35,18 +35,20 @@ def owner_alive(run: Run) -> bool:
     return (run.heartbeat_at or run.started_at) > utcnow() - STALE
 
 
-def mark_lost(engine: Engine) -> list[str]:
-    """Mark the runs whose owner died as lost; return their ids."""
+def mark_lost(engine: Engine, dead_workers: frozenset[str] = frozenset()) -> list[str]:
+    """Mark the runs whose owner died as lost (also every run of ``dead_workers``: workers whose
+    heartbeat stopped, seen by another worker); return their ids."""
     with Session(engine) as s:
         running = s.scalars(select(Run).where(Run.status == RunStatus.RUNNING)).all()
         s.expunge_all()
-    lost = [run for run in running if not owner_alive(run)]
+    lost = [run for run in running if run.worker in dead_workers or not owner_alive(run)]
     marked = []
     for run in lost:
         seen = run.heartbeat_at or run.started_at
         with Session(engine) as s:
+            owner = f"Arbeideren {run.worker}" if run.worker else "Prosessen som styrte kjøringen"
             summary = {**(run.summary or {}), "status": RunStatus.LOST.value, "last_seen": seen.isoformat() + "Z",
-                       "reason": f"Prosessen som styrte kjøringen stoppet uventet; sist sett {_oslo(seen)}"}
+                       "reason": f"{owner} stoppet uventet; sist sett {_oslo(seen)}"}
             if not s.execute(update(Run).where(Run.id == run.id, Run.status == RunStatus.RUNNING).values(
                     status=RunStatus.LOST, finished_at=seen, summary=summary)).rowcount:
                 continue  # another looker marked it first

@@ -109,6 +109,15 @@ def _summary(output_dir: Path, status: RunStatus, return_code: int) -> dict[str,
         {"notes": notes} if notes else {})
 
 
+def _die_with_parent() -> None:
+    """In the robot's process, before it starts: be killed when the worker thread waiting for it dies
+    (the worker killed with SIGKILL), so that no robot works on for a run given to another worker."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def stop_runs() -> int:
     """Stop every run this process started and is still waiting for (the scheduler service does this
     when it stops); each is then recorded as killed by the thread that started it. Returns how many."""
@@ -134,13 +143,30 @@ def record_event(engine: Engine, robot: str, status: RunStatus, reason: str, sta
     return run_id
 
 
+def run_recorded(settings: Settings, engine: Engine, robot: str, started_by: str, timeout: float | None, *,
+                 runner: Any = None, **options: Any) -> None:
+    """Run ``robot`` for someone who cannot be told directly (a schedule, **Kjør nå**, a worker's job):
+    a run that cannot start is stored among the runs (skipped: the robot ran already; failed: why)."""
+    try:
+        (runner or run_robot)(settings, robot, timeout=timeout, started_by=started_by, **options)
+    except lock.RobotBusy as busy:
+        log.warning("%s not started (%s): %s", robot, started_by, busy)
+        reason = "forrige kjøring pågikk fortsatt" if type(busy) is lock.RobotBusy else str(busy)  # or: queued
+        record_event(engine, robot, RunStatus.SKIPPED, f"Ikke startet: {reason}", started_by, datetime.now(UTC))
+    except Exception as exc:  # a robot file gone, the disk full ...: shown among the runs, not only logged
+        log.exception("Run of %s (%s) could not start", robot, started_by)
+        record_event(engine, robot, RunStatus.FAILED, f"Kjøringen kunne ikke startes: {mask(str(exc))}",
+                     started_by, datetime.now(UTC))
+
+
 def run_robot(settings: Settings, robot: str, *, variables: Mapping[str, str] | None = None,
               env: Mapping[str, str] | None = None, timeout: float | None = None,
-              started_by: str = "kommandolinje", dry_run: bool = False) -> RunResult:
+              started_by: str = "kommandolinje", dry_run: bool = False, worker: str | None = None) -> RunResult:
     """Run a robot and wait for it; :class:`~saksrobot.runner.lock.RobotBusy` if it is running
     already. ``env`` is added to this process's environment (and may point the robot at another
     database: the run is recorded in that one). A ``dry_run`` reads and decides everything and
-    writes nothing (:mod:`saksrobot.dryrun`); it runs beside a real run of the robot."""
+    writes nothing (:mod:`saksrobot.dryrun`); it runs beside a real run of the robot. On a
+    ``worker`` the run is recorded as the worker's, and its robot dies with the worker."""
     path = robot_path(settings, robot)
     run_id = uuid.uuid4().hex[:8]
     environment = {**os.environ, **(env or {})} | ({"SAKSROBOT_DRY_RUN": "true"} if dry_run else {})
@@ -152,19 +178,21 @@ def run_robot(settings: Settings, robot: str, *, variables: Mapping[str, str] | 
     hold = timedelta(seconds=timeout) if timeout else timedelta(minutes=settings.scheduler.max_run_minutes)
     lock.acquire(engine, path.stem, run_id, hold + timedelta(seconds=2 * GRACE_SECONDS))
     try:
-        return _run(settings, path, run_id, engine, environment, variables, timeout, started_by)
+        return _run(settings, path, run_id, engine, environment, variables, timeout, started_by, worker)
     finally:
         lock.release(engine, path.stem, run_id)
 
 
 def _run(settings: Settings, path: Path, run_id: str, engine: Engine, environment: Mapping[str, str],
-         variables: Mapping[str, str] | None, timeout: float | None, started_by: str) -> RunResult:
+         variables: Mapping[str, str] | None, timeout: float | None, started_by: str,
+         worker: str | None = None) -> RunResult:
     output_dir = settings.path(settings.logs_dir) / path.stem / f"{datetime.now():%Y%m%d-%H%M%S}-{run_id}"
     output_dir.mkdir(parents=True)
     with Session(engine) as s:
         now = utcnow()
         s.add(Run(id=run_id, robot=path.stem, status=RunStatus.RUNNING, started_at=now, heartbeat_at=now,
-                  host=HOST, pid=os.getpid(), output_dir=str(output_dir), summary={"started_by": started_by}))
+                  host=HOST, pid=os.getpid(), worker=worker, output_dir=str(output_dir),
+                  summary={"started_by": started_by}))
         s.commit()
     command = [sys.executable, "-m", "robot", "--outputdir", str(output_dir), "--consolecolors", "off",
                "--consolemarkers", "off", "--name", path.stem, "--variable", f"RUN_ID:{run_id}",
@@ -173,7 +201,8 @@ def _run(settings: Settings, path: Path, run_id: str, engine: Engine, environmen
     for name, value in (variables or {}).items():
         command += ["--variable", f"{name}:{value}"]
     process = subprocess.Popen([*command, str(path)], env=environment, cwd=settings.home, start_new_session=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               preexec_fn=_die_with_parent if worker else None)  # noqa: PLW1509 - only prctl
     echo = threading.Thread(target=_tee, args=(process.stdout, output_dir / "console.log"), daemon=True)
     echo.start()
     _active.add(process.pid)

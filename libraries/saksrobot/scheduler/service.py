@@ -24,8 +24,17 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import Engine
 
 from saksrobot.errors import ConfigurationError
-from saksrobot.privacy import mask
-from saksrobot.runner import RobotBusy, RunStatus, known_robots, lock, mark_lost, record_event, run_robot, stop_runs
+from saksrobot.runner import (
+    RobotBusy,
+    RunStatus,
+    known_robots,
+    lock,
+    mark_lost,
+    record_event,
+    run_recorded,
+    run_robot,
+    stop_runs,
+)
 from saksrobot.scheduler.calendar import WorkCalendar
 from saksrobot.scheduler.model import Schedule
 from saksrobot.scheduler.spec import ScheduleSpec
@@ -47,6 +56,14 @@ def run_scheduled(schedule_id: int) -> None:
     _active.run_schedule(schedule_id)
 
 
+def _deferred(settings: Settings, robot: str, *, timeout: float | None, started_by: str, **_: Any) -> None:
+    """A run put in the job queue for the workers (``runner.mode = "workers"``); their own settings
+    and environment apply there."""
+    from saksrobot.workers.queue import defer_run
+
+    defer_run(settings, robot, started_by, timeout)
+
+
 def _by(job_id: str) -> str:
     return f"tidsplan #{job_id.removeprefix(JOB_PREFIX)}"
 
@@ -61,6 +78,8 @@ class SchedulerService:
 
     def __init__(self, settings: Settings, engine: Engine, *, env: Mapping[str, str] | None = None,
                  runner: Callable[..., Any] = run_robot) -> None:
+        if settings.runner.mode == "workers" and runner is run_robot:
+            runner = _deferred  # the workers run it
         self.settings, self.engine, self.env, self.runner = settings, engine, dict(env or {}), runner
         self._sync_lock = threading.Lock()
         self._lock_id = uuid.uuid4().hex[:8]
@@ -173,21 +192,16 @@ class SchedulerService:
             raise ValueError(f"Ukjent robot: {robot}")
         if robot in lock.running(self.engine):
             raise RobotBusy(f"{robot} kjører allerede")
+        if self.runner is _deferred:  # at once, so that the user is told if it waits in the queue already
+            _deferred(self.settings, robot, timeout=self.settings.scheduler.max_run_minutes * 60,
+                      started_by=f"{by} (kjør nå)")
+            return
         self.scheduler.add_job(self._execute, args=[robot, f"{by} (kjør nå)", self.settings.scheduler.max_run_minutes
                                                     * 60], id=f"now-{robot}-{uuid.uuid4().hex[:6]}", jobstore="local",
                                misfire_grace_time=None)  # waits for a free thread rather than being dropped
 
     def _execute(self, robot: str, started_by: str, timeout: float) -> None:
-        try:
-            self.runner(self.settings, robot, env=self.env, timeout=timeout, started_by=started_by)
-        except RobotBusy:
-            log.warning("%s not started (%s): the robot is running already", robot, started_by)
-            record_event(self.engine, robot, RunStatus.SKIPPED, "Ikke startet: forrige kjøring pågikk fortsatt",
-                         started_by, datetime.now(UTC))
-        except Exception as exc:  # a robot file gone, the disk full ...: shown among the runs, not only logged
-            log.exception("Run of %s (%s) could not start", robot, started_by)
-            record_event(self.engine, robot, RunStatus.FAILED, f"Kjøringen kunne ikke startes: {mask(str(exc))}",
-                         started_by, datetime.now(UTC))
+        run_recorded(self.settings, self.engine, robot, started_by, timeout, runner=self.runner, env=self.env)
 
     # --- runs that did not start --------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -79,7 +79,8 @@ class ControlRoom:
         flash = request.session.pop("flash", [])
         return self.templates.TemplateResponse(
             request, template, {"user": user, "csrf": csrf_token(request), "flash": flash, "path": request.url.path,
-                                **context}, status_code=status)
+                                "workers_mode": self.settings.runner.mode == "workers", **context},
+            status_code=status)
 
     @staticmethod
     def back(request: Request, target: str, message: str | None = None, kind: str = "ok") -> RedirectResponse:
@@ -236,10 +237,14 @@ class ControlRoom:
         await check_csrf(request)
         try:
             self.service.run_now(robot, user.username)
-        except RobotBusy:
-            return self.back(request, "/kjoringer", f"{robot} kjører allerede. Vent til kjøringen er ferdig.", "feil")
+        except RobotBusy as busy:
+            message = (f"{robot} kjører allerede. Vent til kjøringen er ferdig." if type(busy) is RobotBusy
+                       else f"{busy}.")  # waits in the workers' queue already
+            return self.back(request, "/kjoringer", message, "feil")
         except ValueError:
             raise HTTPException(404, "Ukjent robot") from None
+        if self.settings.runner.mode == "workers":
+            return self.back(request, "/kjoringer", f"{robot} er lagt i kø og startes av en ledig arbeider.")
         return self.back(request, "/kjoringer", f"{robot} er startet. Siden viser kjøringen når den er i gang.")
 
     # --- Kjøringer ------------------------------------------------------------------------------
@@ -249,6 +254,14 @@ class ControlRoom:
         rows = pages.runs(self.engine, robot=robot or None)
         return self.page(request, "runs.html", user, runs=rows, robot=robot or "", robots=known_robots(self.settings),
                          running=bool(lock.running(self.engine)))
+
+    def workers(self, request: Request) -> Response:
+        user = self.guard(request, EVERYONE)
+        from saksrobot.workers.model import worker_state, workers_with_runs
+
+        stalled = timedelta(seconds=self.settings.runner.stalled_seconds)
+        rows = [(w, worker_state(w, stalled), runs) for w, runs in workers_with_runs(self.engine)]
+        return self.page(request, "workers.html", user, workers=rows, mode=self.settings.runner.mode)
 
     def run_file(self, request: Request, run_id: str, name: str) -> Response:
         """A file of a run's output folder: log.html, and what it links to (report.html, screenshots)."""
@@ -350,6 +363,7 @@ class ControlRoom:
             ("/tidsplaner/{schedule_id}/fortsett", self.resume, post),
             ("/tidsplaner/{schedule_id}/slett", self.delete_schedule, post),
             ("/kjoringer", self.runs, get), ("/kjoringer/{run_id}/{name:path}", self.run_file, get),
+            ("/arbeidere", self.workers, get),
             ("/manuell", self.manual, get), ("/manuell/{item_id}/behandlet", self.resolve, post),
             ("/manuell/{item_id}/prov-igjen", self.requeue, post),
             ("/gevinst", self.gevinst, get),

@@ -51,6 +51,7 @@ class RunRow:
     reason: str
     log_html: str  # the run's log.html, "" for runs that did not start
     notes: tuple[str, ...] = ()  # what the run says of itself (e.g. what it validated invoices with)
+    worker: str = ""  # the worker it ran on ("": this machine's runner)
 
     @property
     def status_text(self) -> str:
@@ -77,7 +78,8 @@ def _row(run: Run) -> RunRow:
     seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at and run.output_dir else None
     return RunRow(run.id, run.robot, run.status, oslo(run.started_at), seconds, dict(summary.get("items", {})),
                   summary.get("started_by", ""), summary.get("reason", ""),
-                  str(Path(run.output_dir) / "log.html") if run.output_dir else "", tuple(summary.get("notes", ())))
+                  str(Path(run.output_dir) / "log.html") if run.output_dir else "", tuple(summary.get("notes", ())),
+                  run.worker or "")
 
 
 def runs(engine: Engine, *, robot: str | None = None, since: datetime | None = None,

@@ -60,7 +60,7 @@ def test_the_migrations_build_exactly_the_models(database_url):
     assert (result.before.status, result.after.status) == (Status.EMPTY, Status.CURRENT)
     with engine.connect() as connection:
         assert differences(connection) == []
-        connection.execute(text("ALTER TABLE runs ADD COLUMN worker VARCHAR(50)"))  # a change without a migration
+        connection.execute(text("ALTER TABLE runs ADD COLUMN shard VARCHAR(50)"))  # a change without a migration
         assert [d[0] for d in differences(connection)] == ["remove_column"]  # ... is found
     engine.dispose()
 
@@ -175,7 +175,7 @@ def test_an_outdated_database_stops_start_up_then_upgrades_keeping_its_rows(data
 @pytest.mark.parametrize("body, message", [
     ('op.create_table("half_done", sa.Column("id", sa.Integer, primary_key=True))\nraise RuntimeError("disk full")',
      "disk full"),
-    ('op.add_column("runs", sa.Column("worker", sa.String(50)))', "would still differ"),
+    ('op.add_column("runs", sa.Column("shard", sa.String(50)))', "would still differ"),
 ])
 def test_an_upgrade_that_fails_leaves_the_database_as_it_was(database_url, next_release, body, message):
     engine = make_engine(database_url)
@@ -185,7 +185,7 @@ def test_an_upgrade_that_fails_leaves_the_database_as_it_was(database_url, next_
     assert state(engine).revision == HEAD
     tables = set(inspect(engine).get_table_names())
     assert "half_done" not in tables
-    assert "worker" not in {c["name"] for c in inspect(engine).get_columns("runs")}
+    assert "shard" not in {c["name"] for c in inspect(engine).get_columns("runs")}
     assert set(Base.metadata.tables) <= tables
     engine.dispose()
 

@@ -118,6 +118,10 @@ def test_stores_scheduler_and_control_room_work_after_the_upgrade(installation, 
     assert item is not None and item.payload["nested"] == {"ø": [1, 2.5, None]}  # 0.1.0's payload as it was
     assert item.personal is None
     assert item.reservations >= 2  # 0005: an item from before may have been tried, so it is looked up first
+    with engine.connect() as connection:  # 0006: the runs of before ran locally; no worker known yet
+        assert connection.scalar(text("SELECT count(*) FROM runs WHERE worker IS NOT NULL")) == 0
+        assert connection.scalar(text("SELECT count(*) FROM runs")) > 0
+        assert connection.scalar(text("SELECT count(*) FROM workers")) == 0
     assert store.complete(item, {"case_number": "26/00999"}).state == State.DONE
     store.add("archive_cases", "NEW-1", {"Tittel": "Søknad", "Parter": "03851598730"}, personal=["Parter"])
     fresh = store.by_keys("archive_cases", ["NEW-1"])["NEW-1"]  # 0002: personal fields sealed apart

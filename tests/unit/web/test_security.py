@@ -41,6 +41,7 @@ RULES: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/tidsplaner/{schedule_id}/slett"): OPS,
     ("GET", "/kjoringer"): ALL,
     ("GET", "/kjoringer/{run_id}/{name:path}"): ALL,
+    ("GET", "/arbeidere"): ALL,
     ("GET", "/manuell"): ALL,
     ("POST", "/manuell/{item_id}/behandlet"): OPS,
     ("POST", "/manuell/{item_id}/prov-igjen"): OPS,

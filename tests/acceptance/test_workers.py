@@ -1,0 +1,157 @@
+"""Runs on a pool of workers (runner.mode = "workers"): three ``saksrobot worker`` processes, each with
+a name of its own, on a PostgreSQL database of the test's own; small robots that only wait, so that
+what is tested is the dispatch: jobs land on workers, one run per robot at a time and at most
+``archive.max_sessions`` runs using the archive at once under a burst of requests, and a worker
+killed mid-run (SIGKILL of its process group) loses its run to another worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from postgres import new_postgres_database
+from saksrobot.database import make_engine
+from saksrobot.runner.model import Run, RunStatus
+from saksrobot.settings import load_settings
+from saksrobot.workers.queue import RobotQueued, defer_run
+
+SAKSROBOT = [sys.executable, "-m", "saksrobot.cli"]
+ROBOT = """*** Tasks ***
+Wait A Moment
+    Sleep    {seconds}s
+"""
+
+
+class Pool:
+    """Three workers (w1, w2, w3; two runs at a time each) on one database, each in its own folder."""
+
+    def __init__(self, folder: Path, database: str) -> None:
+        (folder / "robots").mkdir(parents=True)
+        for name, seconds in (("quick_a", 1), ("quick_b", 1), ("quick_c", 1), ("slow", 6)):
+            (folder / "robots" / f"{name}.robot").write_text(ROBOT.format(seconds=seconds), encoding="utf-8")
+        self.env = {**os.environ, "SAKSROBOT_HOME": str(folder), "SAKSROBOT_DATABASE__URL": database,
+                    "SAKSROBOT_LOGS_DIR": str(folder / "logs"),  # the shared folder of run files
+                    "SAKSROBOT_RUNNER__MODE": "workers", "SAKSROBOT_RUNNER__HEARTBEAT_SECONDS": "0.5",
+                    "SAKSROBOT_RUNNER__STALLED_SECONDS": "3", "SAKSROBOT_RUNNER__SLOT_WAIT_SECONDS": "0.2",
+                    "SAKSROBOT_ARCHIVE__MAX_SESSIONS": "2"}
+        self.settings = load_settings(home=folder, database={"url": database}, logs_dir=folder / "logs",
+                                      runner={"mode": "workers"}, archive={"max_sessions": 2})
+        self.engine = make_engine(database)
+        self.workers: dict[str, subprocess.Popen] = {}
+        for name in ("w1", "w2", "w3"):
+            work = folder / name
+            work.mkdir()
+            self.workers[name] = subprocess.Popen(
+                [*SAKSROBOT, "worker", "--name", name, "--concurrency", "2"], env=self.env, cwd=work,
+                stdout=(work / "worker.log").open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+        self.wait_for(lambda: self.scalar("SELECT count(*) FROM workers WHERE stopped_at IS NULL") == 3,
+                      "three workers registered")
+
+    def scalar(self, sql: str) -> object:
+        with self.engine.connect() as connection:
+            return connection.scalar(text(sql))
+
+    def wait_for(self, condition, what: str, seconds: float = 180) -> None:  # noqa: ANN001
+        deadline = time.monotonic() + seconds
+        while not condition():
+            for name, process in self.workers.items():
+                assert process.poll() is None or name in self.killed, f"worker {name} exited: {process.returncode}"
+            assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
+            time.sleep(0.2)
+
+    killed: set[str] = set()
+
+    def queue_empty(self) -> bool:
+        return self.scalar("SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')") == 0
+
+    def runs(self) -> list[Run]:
+        with Session(self.engine) as s:
+            found = list(s.scalars(select(Run).order_by(Run.started_at)))
+            s.expunge_all()
+        return found
+
+    def stop(self) -> None:
+        for process in self.workers.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.workers.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.engine.dispose()
+
+
+@pytest.fixture
+def pool(tmp_path) -> Iterator[Pool]:
+    with new_postgres_database() as url:
+        pool = Pool(tmp_path, url)
+        try:
+            yield pool
+        finally:
+            pool.stop()
+
+
+def test_a_burst_of_run_requests_keeps_one_run_per_robot_and_the_archive_cap(pool):
+    requested, refused = [], []
+    for n in range(20):
+        robot = ("quick_a", "quick_b", "quick_c")[n % 3]
+        try:
+            requested.append((robot, defer_run(pool.settings, robot, "test (kjør nå)", 60)))
+        except RobotQueued:
+            refused.append(robot)
+    # a robot waits in the queue once: the first request of each is queued; the others are told so,
+    # unless a worker took the robot's job meanwhile (then one more is queued behind the running one)
+    assert {robot for robot, _ in requested} == {"quick_a", "quick_b", "quick_c"}
+    assert len(requested) + len(refused) == 20 and refused
+    pool.wait_for(pool.queue_empty, "every queued run taken and finished")
+    runs = [r for r in pool.runs() if r.status != RunStatus.SKIPPED]
+    assert len(runs) == len(requested)
+    assert all(r.status == RunStatus.SUCCEEDED and r.worker in pool.workers for r in runs), \
+        [(r.robot, r.status, r.worker) for r in runs]
+    spans = [(r.started_at, r.finished_at, r.robot) for r in runs]
+    for start, end, robot in spans:  # never two runs of one robot, never more than 2 on the archive
+        beside = [other for s, e, other in spans if s < end and start < e]
+        assert beside.count(robot) == 1, f"{robot} ran twice at once"
+        at_start = [other for s, e, other in spans if s <= start < e]
+        assert len(at_start) <= 2, f"{len(at_start)} runs on the archive at once (max_sessions = 2)"
+    assert all((Path(r.output_dir) / "log.html").is_file() for r in runs)  # in the shared folder
+
+
+def test_a_run_now_through_the_cli_lands_on_a_worker(pool):
+    result = subprocess.run([*SAKSROBOT, "run", "quick_a", "--queue"], env=pool.env, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0 and "lagt i kø" in result.stdout, result.stdout + result.stderr
+    pool.wait_for(lambda: [r.status for r in pool.runs()] == [RunStatus.SUCCEEDED], "the run done")
+    listed = subprocess.run([*SAKSROBOT, "workers", "list"], env=pool.env | {"COLUMNS": "200"},
+                            capture_output=True, text=True, timeout=120, check=True).stdout
+    assert all(name in listed for name in ("w1", "w2", "w3")) and "kjører" in listed
+
+
+def test_a_killed_worker_loses_its_run_to_another_worker(pool):
+    defer_run(pool.settings, "slow", "test (kjør nå)", 120)
+    pool.wait_for(lambda: any(r.status == RunStatus.RUNNING and r.robot_pid for r in pool.runs()), "the run started")
+    (first,) = pool.runs()
+    victim = first.worker
+    os.killpg(pool.workers[victim].pid, signal.SIGKILL)  # the worker and everything in its process group
+    pool.killed.add(victim)
+    pool.workers[victim].wait()
+    pool.wait_for(lambda: not psutil.pid_exists(first.robot_pid) or
+                  psutil.Process(first.robot_pid).status() == psutil.STATUS_ZOMBIE, "its robot gone with it", 30)
+    pool.wait_for(lambda: any(r.status == RunStatus.SUCCEEDED for r in pool.runs()), "the run done elsewhere")
+    lost, again = pool.runs()
+    assert lost.id == first.id and lost.status == RunStatus.LOST and victim in lost.summary["reason"]
+    assert again.status == RunStatus.SUCCEEDED and again.worker != victim
+    # the dead worker's job was queued again (one job, done), not copied
+    assert pool.scalar("SELECT string_agg(status::text, ',') FROM procrastinate_jobs") == "succeeded"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from itertools import repeat
+from itertools import chain, repeat
 from types import TracebackType
 
 from saksrobot.archive.first_attempt import unused
@@ -19,6 +19,7 @@ from saksrobot.archive.models import (
     NewJournalPost,
     PrivatePerson,
 )
+from saksrobot.archive.targets import serialised
 from saksrobot.errors import BusinessError
 from saksrobot.retry import Retry
 from saksrobot.settings import Backend, Settings
@@ -104,14 +105,16 @@ class Archive(ABC):
         error is found, not made twice. Only the first try of a work item's first attempt creates
         without it (:mod:`saksrobot.archive.first_attempt`): nothing can carry its id yet.
         """
-        look_up = _look_ups(case.external_id)
-        return self._retry(lambda: self._find_or_create_case(case, next(look_up)))
+        looks_up, look_up = _look_ups(case.external_id)
+        with serialised(case.external_id if looks_up else None):  # another item's consumer may make it too
+            return self._retry(lambda: self._find_or_create_case(case, next(look_up)))
 
     def create_journal_post(self, post: NewJournalPost) -> JournalPostResult:
         """File a journal post (document number ``YY/NNNNN-N``) unless the case holds one with its
         external id; that one is returned then (looked up as for :meth:`create_case`)."""
-        look_up = _look_ups(post.external_id)
-        return self._retry(lambda: self._find_or_create_journal_post(post, next(look_up)))
+        looks_up, look_up = _look_ups(post.external_id)
+        with serialised(post.external_id if looks_up else None):
+            return self._retry(lambda: self._find_or_create_journal_post(post, next(look_up)))
 
     def synchronize_person(self, person: PrivatePerson) -> None:
         """Create the person in the contact register, or update the one with the same fødselsnummer."""
@@ -161,11 +164,11 @@ class Archive(ABC):
         self.close()
 
 
-def _look_ups(external_id: ExternalId | None) -> Iterator[bool]:
-    """Whether each try of a create looks its external id up first: every try does, but the first
-    of a work item's first attempt (:mod:`saksrobot.archive.first_attempt`)."""
-    yield not unused(external_id)
-    yield from repeat(True)
+def _look_ups(external_id: ExternalId | None) -> tuple[bool, Iterator[bool]]:
+    """Whether the first try of a create looks its external id up first, and whether each try does:
+    every try does, but the first of a work item's first attempt (:mod:`saksrobot.archive.first_attempt`)."""
+    first = not unused(external_id)
+    return first, chain([first], repeat(True))
 
 
 def open_archive(settings: Settings, backend: Backend | None = None) -> Archive:

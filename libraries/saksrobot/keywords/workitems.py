@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,8 @@ from robot.libraries.BuiltIn import BuiltIn
 from saksrobot import dryrun
 from saksrobot.archive.first_attempt import first_attempt
 from saksrobot.archive.models import ExternalId
+from saksrobot.archive.targets import locked_by
+from saksrobot.database.locks import named_lock
 from saksrobot.errors import ApplicationError, BusinessError, ConfigurationError, errors_made, typed_error
 from saksrobot.gevinst import GevinstLog
 from saksrobot.intake.take_in import check_source, settle
@@ -156,7 +158,8 @@ class WorkItemsLibrary:
         Example:
         | ${outcome}= | `Handle Work Item` | ${item} | Create Case For Request |
         """
-        with dryrun.item(item.key), first_attempt(*self._owned(item)), errors_made() as made:
+        with (dryrun.item(item.key), first_attempt(*self._owned(item)),
+              locked_by(partial(named_lock, self.store.engine)), errors_made() as made):
             try:
                 check_source(item, self.store)  # a file that cannot be used; a re-delivered key
                 refs = BuiltIn().run_keyword(handler, item)

@@ -15,14 +15,14 @@ import threading
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import event, func, or_, select
 from sqlalchemy.orm import Session
 
 from saksrobot.domain.identity import is_valid_fnr, is_valid_orgnr
 from saksrobot.privacy import mask
 from saksrobot.simulators.archive import db
 
-_numbers = threading.Lock()  # one writer allocates numbers at a time
+_numbers = threading.Lock()  # one transaction at a time allocates numbers, until it ends
 Problems = list[tuple[str, str]]
 
 
@@ -171,6 +171,16 @@ class ArchiveService:
 
     # -- cases ---------------------------------------------------------------------------------
     def _next(self, kind: str, key: str) -> int:
+        """The next number of the sequence. The transaction holds the allocation lock to its end, so
+        that a request running beside it cannot read the same last number before this one commits."""
+        if not self.s.info.get("allocating"):
+            _numbers.acquire()
+            self.s.info["allocating"] = True
+
+            @event.listens_for(self.s, "after_transaction_end")
+            def _release(session: Session, transaction: Any) -> None:
+                if transaction.parent is None and session.info.pop("allocating", False):
+                    _numbers.release()
         row = self.s.get(db.Sequence, (kind, key))
         if row is None:
             row = db.Sequence(kind=kind, key=key, last=0)
@@ -190,19 +200,18 @@ class ArchiveService:
     def create_case(self, p: dict[str, Any], now: datetime) -> db.Case:
         checked = self._check_case(p, creating=True)
         external = p.get("ExternalId") or {}
-        with _numbers:
-            year = f"{now:%y}"
-            case = db.Case(
-                case_number=f"{year}/{self._next('case', year):05d}", title=_text(p["Title"]),
-                unofficial_title=_text(p.get("UnofficialTitle")), case_type=checked["case_type"],
-                status=checked["status"], sub_archive=checked["sub_archive"], access_code=checked["access_code"],
-                paragraph=_text(p.get("Paragraph")), access_group=_text(p.get("AccessGroup")),
-                responsible_enterprise_recno=checked["unit"], responsible_person_recno=p.get("ResponsiblePersonRecno"),
-                external_id=_text(external.get("Id")), external_id_type=_text(external.get("Type")), created=now,
-                archive_codes=checked["archive_codes"], contacts=self._contacts(p, db.CaseContact, "Sakspart"),
-            )
-            self.s.add(case)
-            self.s.flush()
+        year = f"{now:%y}"
+        case = db.Case(
+            case_number=f"{year}/{self._next('case', year):05d}", title=_text(p["Title"]),
+            unofficial_title=_text(p.get("UnofficialTitle")), case_type=checked["case_type"],
+            status=checked["status"], sub_archive=checked["sub_archive"], access_code=checked["access_code"],
+            paragraph=_text(p.get("Paragraph")), access_group=_text(p.get("AccessGroup")),
+            responsible_enterprise_recno=checked["unit"], responsible_person_recno=p.get("ResponsiblePersonRecno"),
+            external_id=_text(external.get("Id")), external_id_type=_text(external.get("Type")), created=now,
+            archive_codes=checked["archive_codes"], contacts=self._contacts(p, db.CaseContact, "Sakspart"),
+        )
+        self.s.add(case)
+        self.s.flush()
         return case
 
     def case_by_number(self, case_number: str | None) -> db.Case | None:
@@ -305,20 +314,19 @@ class ArchiveService:
             problems.append(("DocumentDate", "Dokumentdato må være en dato (ÅÅÅÅ-MM-DD)"))
         if problems:
             raise Refused(problems)
-        with _numbers:
-            number = f"{case.case_number}-{self._next('document', case.case_number)}"
-            role = "Avsender" if category == "I" else "Mottaker"
-            document = db.Document(
-                case_recno=case.recno, document_number=number, title=_text(p["Title"]),
-                unofficial_title=_text(p.get("UnofficialTitle")), category=category, status=status,
-                document_date=parsed_date, access_code=access, paragraph=_text(p.get("Paragraph")),
-                access_group=_text(p.get("AccessGroup")), archive=_text(p.get("Archive")), created=now,
-                custom_fields=custom, responsible_enterprise_recno=unit,
-                responsible_person=_text(p.get("ResponsiblePersonEmail")), referring_documents=referring,
-                contacts=self._contacts(p, db.DocumentContact, role), files=files,
-            )
-            self.s.add(document)
-            self.s.flush()
+        number = f"{case.case_number}-{self._next('document', case.case_number)}"
+        role = "Avsender" if category == "I" else "Mottaker"
+        document = db.Document(
+            case_recno=case.recno, document_number=number, title=_text(p["Title"]),
+            unofficial_title=_text(p.get("UnofficialTitle")), category=category, status=status,
+            document_date=parsed_date, access_code=access, paragraph=_text(p.get("Paragraph")),
+            access_group=_text(p.get("AccessGroup")), archive=_text(p.get("Archive")), created=now,
+            custom_fields=custom, responsible_enterprise_recno=unit,
+            responsible_person=_text(p.get("ResponsiblePersonEmail")), referring_documents=referring,
+            contacts=self._contacts(p, db.DocumentContact, role), files=files,
+        )
+        self.s.add(document)
+        self.s.flush()
         return document
 
     def find_documents(self, p: dict[str, Any]) -> tuple[list[db.Document], int]:

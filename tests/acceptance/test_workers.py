@@ -18,10 +18,13 @@ import psutil
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
+from test_fault_suite import World
 
 from postgres import new_postgres_database
 from saksrobot.database import make_engine
 from saksrobot.runner.model import Run, RunStatus
+from saksrobot.scheduler.service import SchedulerService
+from saksrobot.scheduler.spec import ScheduleSpec
 from saksrobot.settings import load_settings
 from saksrobot.workers.queue import RobotQueued, defer_run
 
@@ -35,27 +38,38 @@ Wait A Moment
 class Pool:
     """Three workers (w1, w2, w3; two runs at a time each) on one database, each in its own folder."""
 
-    def __init__(self, folder: Path, database: str) -> None:
-        (folder / "robots").mkdir(parents=True)
-        for name, seconds in (("quick_a", 1), ("quick_b", 1), ("quick_c", 1), ("slow", 6)):
-            (folder / "robots" / f"{name}.robot").write_text(ROBOT.format(seconds=seconds), encoding="utf-8")
-        self.env = {**os.environ, "SAKSROBOT_HOME": str(folder), "SAKSROBOT_DATABASE__URL": database,
-                    "SAKSROBOT_LOGS_DIR": str(folder / "logs"),  # the shared folder of run files
+    def __init__(self, folder: Path, database: str, env: dict[str, str] | None = None) -> None:
+        """With ``env``, the project's robots under that environment; else small robots that wait."""
+        self.env = {**(env or os.environ), "SAKSROBOT_DATABASE__URL": database,
                     "SAKSROBOT_RUNNER__MODE": "workers", "SAKSROBOT_RUNNER__HEARTBEAT_SECONDS": "0.5",
                     "SAKSROBOT_RUNNER__STALLED_SECONDS": "3", "SAKSROBOT_RUNNER__SLOT_WAIT_SECONDS": "0.2",
                     "SAKSROBOT_ARCHIVE__MAX_SESSIONS": "2"}
-        self.settings = load_settings(home=folder, database={"url": database}, logs_dir=folder / "logs",
-                                      runner={"mode": "workers"}, archive={"max_sessions": 2})
+        home = {}
+        if env is None:
+            (folder / "robots").mkdir(parents=True)
+            for name, seconds in (("quick_a", 1), ("quick_b", 1), ("quick_c", 1), ("slow", 6)):
+                (folder / "robots" / f"{name}.robot").write_text(ROBOT.format(seconds=seconds), encoding="utf-8")
+            self.env |= {"SAKSROBOT_HOME": str(folder), "SAKSROBOT_LOGS_DIR": str(folder / "logs")}  # shared
+            home = {"home": folder, "logs_dir": folder / "logs"}
+        self.settings = load_settings(database={"url": database}, runner={"mode": "workers"},
+                                      archive={"max_sessions": 2}, **home)
         self.engine = make_engine(database)
         self.workers: dict[str, subprocess.Popen] = {}
+        self.killed: set[str] = set()
         for name in ("w1", "w2", "w3"):
             work = folder / name
-            work.mkdir()
+            work.mkdir(parents=True)
             self.workers[name] = subprocess.Popen(
                 [*SAKSROBOT, "worker", "--name", name, "--concurrency", "2"], env=self.env, cwd=work,
                 stdout=(work / "worker.log").open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
         self.wait_for(lambda: self.scalar("SELECT count(*) FROM workers WHERE stopped_at IS NULL") == 3,
                       "three workers registered")
+
+    def kill_worker_of(self, run: Run) -> None:
+        """SIGKILL of the worker that runs ``run`` and everything in its process group."""
+        os.killpg(self.workers[run.worker].pid, signal.SIGKILL)
+        self.killed.add(run.worker)
+        self.workers[run.worker].wait()
 
     def scalar(self, sql: str) -> object:
         with self.engine.connect() as connection:
@@ -68,8 +82,6 @@ class Pool:
                 assert process.poll() is None or name in self.killed, f"worker {name} exited: {process.returncode}"
             assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
             time.sleep(0.2)
-
-    killed: set[str] = set()
 
     def queue_empty(self) -> bool:
         return self.scalar("SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')") == 0
@@ -129,11 +141,19 @@ def test_a_burst_of_run_requests_keeps_one_run_per_robot_and_the_archive_cap(poo
     assert all((Path(r.output_dir) / "log.html").is_file() for r in runs)  # in the shared folder
 
 
-def test_a_run_now_through_the_cli_lands_on_a_worker(pool):
+def test_scheduled_run_now_and_cli_runs_land_on_workers(pool):
+    service = SchedulerService(pool.settings, pool.engine)  # the control room's scheduler, in worker mode
+    schedule = service.store.create(ScheduleSpec(robot="quick_b"), by="kari")
+    service.run_schedule(schedule.id)  # what APScheduler calls when the schedule fires
+    service.run_now("quick_c", "kari")  # Kjør nå
     result = subprocess.run([*SAKSROBOT, "run", "quick_a", "--queue"], env=pool.env, capture_output=True,
                             text=True, timeout=120, check=False)
     assert result.returncode == 0 and "lagt i kø" in result.stdout, result.stdout + result.stderr
-    pool.wait_for(lambda: [r.status for r in pool.runs()] == [RunStatus.SUCCEEDED], "the run done")
+    pool.wait_for(lambda: len(pool.runs()) == 3 and pool.queue_empty(), "the three runs done")
+    started = {r.robot: (r.status, r.summary["started_by"], r.worker in pool.workers) for r in pool.runs()}
+    assert started == {"quick_b": (RunStatus.SUCCEEDED, f"tidsplan #{schedule.id}", True),
+                       "quick_c": (RunStatus.SUCCEEDED, "kari (kjør nå)", True),
+                       "quick_a": (RunStatus.SUCCEEDED, "kommandolinje (kø)", True)}
     listed = subprocess.run([*SAKSROBOT, "workers", "list"], env=pool.env | {"COLUMNS": "200"},
                             capture_output=True, text=True, timeout=120, check=True).stdout
     assert all(name in listed for name in ("w1", "w2", "w3")) and "kjører" in listed
@@ -144,9 +164,7 @@ def test_a_killed_worker_loses_its_run_to_another_worker(pool):
     pool.wait_for(lambda: any(r.status == RunStatus.RUNNING and r.robot_pid for r in pool.runs()), "the run started")
     (first,) = pool.runs()
     victim = first.worker
-    os.killpg(pool.workers[victim].pid, signal.SIGKILL)  # the worker and everything in its process group
-    pool.killed.add(victim)
-    pool.workers[victim].wait()
+    pool.kill_worker_of(first)
     pool.wait_for(lambda: not psutil.pid_exists(first.robot_pid) or
                   psutil.Process(first.robot_pid).status() == psutil.STATUS_ZOMBIE, "its robot gone with it", 30)
     pool.wait_for(lambda: any(r.status == RunStatus.SUCCEEDED for r in pool.runs()), "the run done elsewhere")
@@ -155,3 +173,35 @@ def test_a_killed_worker_loses_its_run_to_another_worker(pool):
     assert again.status == RunStatus.SUCCEEDED and again.worker != victim
     # the dead worker's job was queued again (one job, done), not copied
     assert pool.scalar("SELECT string_agg(status::text, ',') FROM procrastinate_jobs") == "succeeded"
+
+
+def test_a_worker_killed_mid_item_loses_nothing_and_files_nothing_twice(tmp_path):
+    """The invoice robot on the workers against the simulators (slowed down), killed mid-item: the
+    run is lost on that worker and done on another; every invoice filed once, in its supplier's case
+    for the year made once (the fault suite's checks)."""
+    with new_postgres_database() as database:
+        world = World(tmp_path, database)
+        for round_ in (1, 2):
+            world.deliver("invoices", round_)
+        world.sims.faults(latency_ms=150)
+        pool = Pool(tmp_path / "pool", database, env=world.env)
+        try:
+            defer_run(pool.settings, "invoices", "test (kjør nå)", 240)
+
+            def mid_item() -> bool:
+                done = pool.scalar("SELECT count(*) FROM work_items WHERE state = 'done'")
+                return bool(done) and pool.scalar("SELECT count(*) FROM work_items WHERE state = 'in_progress'") == 1
+
+            pool.wait_for(mid_item, "an invoice filed and the next one in progress")
+            (first,) = pool.runs()
+            pool.kill_worker_of(first)
+            pool.wait_for(lambda: any(r.status == RunStatus.SUCCEEDED for r in pool.runs()), "the run done elsewhere")
+            lost, again = pool.runs()
+            assert (lost.status, again.status) == (RunStatus.LOST, RunStatus.SUCCEEDED)
+            assert again.worker not in (None, first.worker)
+            world.sims.faults()
+            world.check("invoices")  # nothing lost, nothing twice, one gevinst row per filed invoice
+            assert world.settled["invoices"]["done"] == 12
+        finally:
+            pool.stop()
+            world.sims.kill()

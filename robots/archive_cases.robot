@@ -25,6 +25,7 @@ ${RESULT_SHEET}     ${OUTPUT_DIR}${/}resultat.xlsx
 *** Tasks ***
 Load Case Requests As Work Items
     [Documentation]    Producer: every row of the sheet becomes a work item (once, however often run).
+    [Tags]    producer
     ${requests}=    Read Case Requests    ${REQUESTS}
     Add Work Items For Requests    ${requests}
 

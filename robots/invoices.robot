@@ -21,6 +21,7 @@ Suite Teardown      Close Archive
 *** Tasks ***
 Take Incoming Invoices From The Inbox
     [Documentation]    Producer: every file in the inbox becomes a work item (once).
+    [Tags]    producer
     Add Work Items For Inbox Files
 
 File And Route Invoices

@@ -21,6 +21,7 @@ Suite Teardown      Close Archive And School Admin
 *** Tasks ***
 Search New Referrals To PPT
     [Documentation]    Producer: every new referral in the inbox becomes a work item (once).
+    [Tags]    producer
     Add Work Items For New Referrals
 
 File Referrals In PPT Cases

@@ -21,6 +21,7 @@ Suite Teardown      Close Archive And School Admin
 *** Tasks ***
 Find New Pupils And Children Without A Folder
     [Documentation]    Producer: every child lacking a folder becomes a work item (once).
+    [Tags]    producer
     Add Work Items For Children Without Folder
 
 Create Folders For Work Items

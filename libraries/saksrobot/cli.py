@@ -93,9 +93,10 @@ def run(
         from saksrobot.workers.queue import defer_run
 
         with _errors_shown():
-            if variables or dry_run:
-                raise typer.BadParameter("--queue runs the robot as scheduled: no --variable or --dry-run")
-            job = defer_run(settings, robot_path(settings, robot).stem, "kommandolinje (kø)", timeout)
+            if dry_run:
+                raise typer.BadParameter("--queue and --dry-run: a dry run runs here, at once")
+            job = defer_run(settings, robot_path(settings, robot).stem, "kommandolinje (kø)", timeout,
+                            variables=variables)
         console.print(f"{robot} er lagt i kø (jobb {job}, kø {settings.robot(robot).queue})")
         return
     from saksrobot.runner import run_robot

@@ -38,6 +38,7 @@ $${UNIT}             Byarkivet
 *** Tasks ***
 Take In New Requests
     [Documentation]    Producer: every file in the inbox becomes a work item (once per id).
+    [Tags]    producer
     Add Work Items For Files
 
 File Each Request

@@ -242,6 +242,7 @@ class RobotSettings(_Section):
 
     queue: str = "default"  # the capability a worker must offer to run it (e.g. browser, api, sak-360)
     systems: list[Literal["archive", "schooladmin"]] = ["archive"]  # sessions it holds (max_sessions)
+    parallel: int = Field(1, ge=1, le=16)  # workers: runs of its consumer at once for a backlog (items split by lease)
 
 
 class WebSettings(_Section):

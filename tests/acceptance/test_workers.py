@@ -205,3 +205,31 @@ def test_a_worker_killed_mid_item_loses_nothing_and_files_nothing_twice(tmp_path
         finally:
             pool.stop()
             world.sims.kill()
+
+
+def test_one_robot_runs_on_three_workers_at_once_for_a_backlog(tmp_path):
+    """``[robots.invoices] parallel = 3``: the run asks for two extra consumers once its producer has
+    taken the invoices in; the items are split between the three runs by their leases, each filed once."""
+    with new_postgres_database() as database:
+        world = World(tmp_path, database)
+        for round_ in (1, 2, 3, 4):
+            world.deliver("invoices", round_)
+        world.sims.faults(latency_ms=150)
+        pool = Pool(tmp_path / "pool", database, env=world.env | {"SAKSROBOT_ROBOTS__INVOICES__PARALLEL": "3",
+                                                                   "SAKSROBOT_ARCHIVE__MAX_SESSIONS": "3"})
+        try:
+            defer_run(pool.settings, "invoices", "test (kjør nå)", 240)
+            pool.wait_for(lambda: len(pool.runs()) == 3 and pool.queue_empty(), "the run and its two helpers done")
+            runs = pool.runs()
+            assert [r.status for r in runs] == [RunStatus.SUCCEEDED] * 3
+            helper = f"invoices, kjøring {runs[0].id}"
+            assert [r.summary["started_by"] for r in runs] == ["test (kjør nå)", helper, helper]
+            with pool.engine.connect() as connection:
+                by_run = dict(connection.execute(text(
+                    "SELECT run_id, count(*) FROM work_items WHERE state = 'done' GROUP BY run_id")).all())
+            assert sum(by_run.values()) == 24 and len(by_run) >= 2, by_run  # split between the runs
+            world.sims.faults()
+            world.check("invoices")
+        finally:
+            pool.stop()
+            world.sims.kill()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -142,6 +144,7 @@ class WorkItemsLibrary:
         self.store.release_orphans(self.process)
         if not self.dry_run:
             self.store.purge_personal(timedelta(days=self._settings.workitems.retention_days))
+            self._ask_for_helpers()
         counts: Counter[str] = Counter()
         while limit is None or sum(counts.values()) < limit:
             item = self.store.reserve(self.process, run_id=self._run_id())
@@ -150,6 +153,23 @@ class WorkItemsLibrary:
             counts[self.handle_work_item(item, handler)] += 1
         logger.info(f"{self.process}: " + (", ".join(f"{k} {v}" for k, v in counts.items()) or "no items"))
         return dict(counts)
+
+    def _ask_for_helpers(self) -> None:
+        """On the workers (``runner.mode = "workers"``), the run of a robot with ``[robots.<name>]
+        parallel = N`` asks for its N-1 extra consumers once its producers have made the items, when
+        there are at least N: they run on other workers, and the items are split by their leases."""
+        robot = os.environ.get("SAKSROBOT_RUN_ROBOT", "")
+        parallel = self._settings.robot(robot).parallel if robot else 1
+        if self._settings.runner.mode != "workers" or parallel == 1 or os.environ.get("SAKSROBOT_RUN_PART") != "0":
+            return
+        if len(self.store.find(self.process, [State.PENDING], limit=parallel)) < parallel:
+            return
+        from saksrobot.workers.queue import RobotQueued, defer_run
+
+        for part in range(1, parallel):
+            with contextlib.suppress(RobotQueued):  # that part waits in the queue already
+                defer_run(self._settings, robot, f"{robot}, kjøring {self._run_id()}", None, part=part)
+        logger.info(f"{self.process}: {parallel - 1} extra consumer(s) asked for on the workers")
 
     @keyword
     def handle_work_item(self, item: WorkItem, handler: str) -> str:

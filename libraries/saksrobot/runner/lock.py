@@ -76,6 +76,7 @@ def release(engine: Engine, robot: str, run_id: str) -> None:
 
 
 def running(engine: Engine) -> dict[str, str]:
-    """Robots running now (robot → run id), stale locks left out."""
+    """Robots running now (robot → run id), stale locks and the extra consumers (``robot#k``) left out."""
     with Session(engine) as s:
-        return {lock.robot: lock.run_id for lock in s.query(RobotLock) if lock.robot != SCHEDULER and not _stale(lock)}
+        return {lock.robot: lock.run_id for lock in s.query(RobotLock)
+                if lock.robot != SCHEDULER and "#" not in lock.robot and not _stale(lock)}

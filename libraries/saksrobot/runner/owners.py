@@ -54,7 +54,7 @@ def mark_lost(engine: Engine, dead_workers: frozenset[str] = frozenset()) -> lis
                 continue  # another looker marked it first
             if run.host == HOST and process_alive(run.robot_pid, run.started_at):
                 end_process_tree(run.robot_pid)  # its robot, left alone: nothing of the run goes on
-            s.execute(delete(RobotLock).where(RobotLock.robot == run.robot, RobotLock.run_id == run.id))
+            s.execute(delete(RobotLock).where(RobotLock.run_id == run.id))  # also the lock of a part (robot#k)
             freed = s.execute(update(WorkItem).where(WorkItem.run_id == run.id, WorkItem.state == State.IN_PROGRESS)
                               .values(state=State.PENDING, lease_owner=None, lease_expires=None,
                                       not_before=utcnow(), updated_at=utcnow())).rowcount

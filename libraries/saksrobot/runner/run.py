@@ -161,31 +161,36 @@ def run_recorded(settings: Settings, engine: Engine, robot: str, started_by: str
 
 def run_robot(settings: Settings, robot: str, *, variables: Mapping[str, str] | None = None,
               env: Mapping[str, str] | None = None, timeout: float | None = None,
-              started_by: str = "kommandolinje", dry_run: bool = False, worker: str | None = None) -> RunResult:
+              started_by: str = "kommandolinje", dry_run: bool = False, worker: str | None = None,
+              part: int = 0) -> RunResult:
     """Run a robot and wait for it; :class:`~saksrobot.runner.lock.RobotBusy` if it is running
     already. ``env`` is added to this process's environment (and may point the robot at another
     database: the run is recorded in that one). A ``dry_run`` reads and decides everything and
     writes nothing (:mod:`saksrobot.dryrun`); it runs beside a real run of the robot. On a
-    ``worker`` the run is recorded as the worker's, and its robot dies with the worker."""
+    ``worker`` the run is recorded as the worker's, and its robot dies with the worker. A ``part``
+    above 0 is an extra consumer of the robot's items beside its run (its producer tasks, tagged
+    ``producer``, left out), with a lock of its own (``[robots.<name>] parallel``)."""
     path = robot_path(settings, robot)
     run_id = uuid.uuid4().hex[:8]
-    environment = {**os.environ, **(env or {})} | ({"SAKSROBOT_DRY_RUN": "true"} if dry_run else {})
+    environment = {**os.environ, **(env or {}), "SAKSROBOT_RUN_ROBOT": path.stem, "SAKSROBOT_RUN_PART": str(part)} | (
+        {"SAKSROBOT_DRY_RUN": "true"} if dry_run else {})
     environment.setdefault("SAKSROBOT_DATABASE__URL", settings.sqlite_ready(settings.database.url))  # one database
     engine = make_engine(settings.sqlite_ready(environment["SAKSROBOT_DATABASE__URL"]))
     mark_lost(engine)  # a run of this robot whose runner died gives its lock and items back first
     if dry_run:
         return _run(settings, path, run_id, engine, environment, variables, timeout, f"{started_by} (tørrkjøring)")
     hold = timedelta(seconds=timeout) if timeout else timedelta(minutes=settings.scheduler.max_run_minutes)
-    lock.acquire(engine, path.stem, run_id, hold + timedelta(seconds=2 * GRACE_SECONDS))
+    name = f"{path.stem}#{part}" if part else path.stem  # the lock of this part of the robot
+    lock.acquire(engine, name, run_id, hold + timedelta(seconds=2 * GRACE_SECONDS))
     try:
-        return _run(settings, path, run_id, engine, environment, variables, timeout, started_by, worker)
+        return _run(settings, path, run_id, engine, environment, variables, timeout, started_by, worker, part)
     finally:
-        lock.release(engine, path.stem, run_id)
+        lock.release(engine, name, run_id)
 
 
 def _run(settings: Settings, path: Path, run_id: str, engine: Engine, environment: Mapping[str, str],
          variables: Mapping[str, str] | None, timeout: float | None, started_by: str,
-         worker: str | None = None) -> RunResult:
+         worker: str | None = None, part: int = 0) -> RunResult:
     output_dir = settings.path(settings.logs_dir) / path.stem / f"{datetime.now():%Y%m%d-%H%M%S}-{run_id}"
     output_dir.mkdir(parents=True)
     with Session(engine) as s:
@@ -200,6 +205,8 @@ def _run(settings: Settings, path: Path, run_id: str, engine: Engine, environmen
                "--listener", f"saksrobot.runner.listener.RunListener:{output_dir / 'items.jsonl'}"]
     for name, value in (variables or {}).items():
         command += ["--variable", f"{name}:{value}"]
+    if part:
+        command += ["--exclude", "producer"]
     process = subprocess.Popen([*command, str(path)], env=environment, cwd=settings.home, start_new_session=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                preexec_fn=_die_with_parent if worker else None)  # noqa: PLW1509 - only prctl
@@ -210,7 +217,7 @@ def _run(settings: Settings, path: Path, run_id: str, engine: Engine, environmen
         s.execute(update(Run).where(Run.id == run_id).values(robot_pid=process.pid))
         s.commit()
     try:
-        with Heartbeat(engine, run_id, path.stem):
+        with Heartbeat(engine, run_id, f"{path.stem}#{part}" if part else path.stem):
             return_code = process.wait(timeout=timeout)
         status = (RunStatus.SUCCEEDED if return_code == 0 else
                   RunStatus.KILLED if return_code < 0 else RunStatus.FAILED)

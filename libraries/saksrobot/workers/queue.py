@@ -55,16 +55,20 @@ def ensure_schema(engine: Engine) -> None:
         log.info("%s", procrastinate_jobs(connection))
 
 
-def defer_run(settings: Settings, robot: str, started_by: str, timeout: float | None) -> int:
-    """Put a run of ``robot`` in its queue (``[robots.<name>] queue``); the job's id.
-    :class:`RobotQueued` if a run of it waits in the queue already."""
+def defer_run(settings: Settings, robot: str, started_by: str, timeout: float | None, *, part: int = 0,
+              variables: dict[str, str] | None = None) -> int:
+    """Put a run of ``robot`` (or of its extra consumer ``part``) in its queue (``[robots.<name>]
+    queue``), stopped after ``timeout`` seconds (default: ``scheduler.max_run_minutes``); the job's id.
+    :class:`RobotQueued` if that run waits in the queue already."""
     from procrastinate.exceptions import AlreadyEnqueued
 
+    name = f"robot:{robot}#{part}" if part else f"robot:{robot}"
     app = make_app(settings)
     with app.open():
-        task = app.tasks[TASK].configure(queue=settings.robot(robot).queue, lock=f"robot:{robot}",
-                                         queueing_lock=f"robot:{robot}")
+        task = app.tasks[TASK].configure(queue=settings.robot(robot).queue, lock=name, queueing_lock=name)
         try:
-            return task.defer(robot=robot, started_by=started_by, timeout=timeout)
+            return task.defer(robot=robot, started_by=started_by, part=part,
+                              timeout=timeout or settings.scheduler.max_run_minutes * 60,
+                              variables=variables or {})
         except AlreadyEnqueued:
             raise RobotQueued(f"{robot} står allerede i kø og startes når en arbeider er ledig") from None

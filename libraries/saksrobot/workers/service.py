@@ -59,10 +59,12 @@ def serve_worker(settings: Settings, engine: Engine, *, queues: list[str] | None
     stalled = timedelta(seconds=settings.runner.stalled_seconds)
     register(engine, name, sorted(queues or []), concurrency, stalled)
 
-    def run(context: Any, robot: str, started_by: str, timeout: float | None) -> None:
-        log.info("Job %s: %s (%s) on %s", context.job.id, robot, started_by, name)
+    def run(context: Any, robot: str, started_by: str, timeout: float | None, part: int = 0,
+            variables: dict[str, str] | None = None) -> None:
+        log.info("Job %s: %s%s (%s) on %s", context.job.id, robot, f" part {part}" if part else "", started_by, name)
         with system_sessions(settings, engine, robot):
-            run_recorded(settings, engine, robot, started_by, timeout, worker=name, env=env)
+            run_recorded(settings, engine, robot, started_by, timeout, worker=name, env=env, part=part,
+                         variables=variables or None)
 
     try:
         asyncio.run(_serve(make_app(settings, run), settings, engine, name, queues, concurrency))

@@ -45,6 +45,7 @@ bench: setup .venv-bench/.installed
 	$(BIN)/python benchmarks/workitems.py
 	$(BIN)/python benchmarks/invoices.py
 	$(BIN)/python benchmarks/report.py
+	$(BIN)/python benchmarks/workers.py
 
 clean:
 	rm -rf $(VENV) .venv-bench var logs/*/

@@ -1,8 +1,10 @@
 """Runs on a pool of workers (runner.mode = "workers"): three ``saksrobot worker`` processes, each with
-a name of its own, on a PostgreSQL database of the test's own; small robots that only wait, so that
-what is tested is the dispatch: jobs land on workers, one run per robot at a time and at most
-``archive.max_sessions`` runs using the archive at once under a burst of requests, and a worker
-killed mid-run (SIGKILL of its process group) loses its run to another worker."""
+a name and a folder of its own, on a PostgreSQL database of the test's own. With small robots that
+only wait, the dispatch: scheduled, Kjør nå and ``run --queue`` runs land on workers, one run per
+robot at a time and at most ``archive.max_sessions`` runs on the archive under a burst of requests,
+a worker killed mid-run (SIGKILL of its process group) loses its run to another. With the invoice
+robot against the simulators: a worker killed mid-item loses nothing and files nothing twice, and
+one robot's backlog is split between three runs on three workers."""
 
 from __future__ import annotations
 

@@ -38,6 +38,11 @@ class RobotLock(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime())  # naive UTC
 
 
+def lock_name(robot: str, part: int = 0) -> str:
+    """The lock of a robot's run, or of its extra consumer ``part`` (``[robots.<name>] parallel``)."""
+    return f"{robot}#{part}" if part else robot
+
+
 def _stale(lock: RobotLock) -> bool:
     if lock.host == HOST:  # here we can ask: a live holder keeps its lock, however long it runs
         return not process_alive(lock.pid)

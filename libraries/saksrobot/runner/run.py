@@ -180,7 +180,7 @@ def run_robot(settings: Settings, robot: str, *, variables: Mapping[str, str] | 
     if dry_run:
         return _run(settings, path, run_id, engine, environment, variables, timeout, f"{started_by} (tørrkjøring)")
     hold = timedelta(seconds=timeout) if timeout else timedelta(minutes=settings.scheduler.max_run_minutes)
-    name = f"{path.stem}#{part}" if part else path.stem  # the lock of this part of the robot
+    name = lock.lock_name(path.stem, part)
     lock.acquire(engine, name, run_id, hold + timedelta(seconds=2 * GRACE_SECONDS))
     try:
         return _run(settings, path, run_id, engine, environment, variables, timeout, started_by, worker, part)
@@ -217,7 +217,7 @@ def _run(settings: Settings, path: Path, run_id: str, engine: Engine, environmen
         s.execute(update(Run).where(Run.id == run_id).values(robot_pid=process.pid))
         s.commit()
     try:
-        with Heartbeat(engine, run_id, f"{path.stem}#{part}" if part else path.stem):
+        with Heartbeat(engine, run_id, lock.lock_name(path.stem, part)):
             return_code = process.wait(timeout=timeout)
         status = (RunStatus.SUCCEEDED if return_code == 0 else
                   RunStatus.KILLED if return_code < 0 else RunStatus.FAILED)

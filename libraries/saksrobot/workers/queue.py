@@ -9,7 +9,7 @@ from sqlalchemy import inspect, make_url
 from sqlalchemy.engine import Engine
 
 from saksrobot.errors import ApplicationError, ConfigurationError
-from saksrobot.runner.lock import RobotBusy
+from saksrobot.runner.lock import RobotBusy, lock_name
 from saksrobot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ def defer_run(settings: Settings, robot: str, started_by: str, timeout: float | 
     :class:`RobotQueued` if that run waits in the queue already."""
     from procrastinate.exceptions import AlreadyEnqueued
 
-    name = f"robot:{robot}#{part}" if part else f"robot:{robot}"
+    name = f"robot:{lock_name(robot, part)}"
     app = make_app(settings)
     with app.open():
         task = app.tasks[TASK].configure(queue=settings.robot(robot).queue, lock=name, queueing_lock=name)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from test_fault_suite import World
@@ -28,6 +29,8 @@ from saksrobot.runner.model import Run, RunStatus
 from saksrobot.scheduler.service import SchedulerService
 from saksrobot.scheduler.spec import ScheduleSpec
 from saksrobot.settings import load_settings
+from saksrobot.web import create_app
+from saksrobot.web.users import Role, UserStore
 from saksrobot.workers.queue import RobotQueued, defer_run
 
 SAKSROBOT = [sys.executable, "-m", "saksrobot.cli"]
@@ -53,8 +56,8 @@ class Pool:
                 (folder / "robots" / f"{name}.robot").write_text(ROBOT.format(seconds=seconds), encoding="utf-8")
             self.env |= {"SAKSROBOT_HOME": str(folder), "SAKSROBOT_LOGS_DIR": str(folder / "logs")}  # shared
             home = {"home": folder, "logs_dir": folder / "logs"}
-        self.settings = load_settings(database={"url": database}, runner={"mode": "workers"},
-                                      archive={"max_sessions": 2}, **home)
+        self.settings = load_settings(database={"url": database}, archive={"max_sessions": 2}, **home,
+                                      runner={"mode": "workers", "heartbeat_seconds": 0.5, "stalled_seconds": 3})
         self.engine = make_engine(database)
         self.workers: dict[str, subprocess.Popen] = {}
         self.killed: set[str] = set()
@@ -105,6 +108,16 @@ class Pool:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         self.engine.dispose()
+
+
+def control_room(pool: Pool) -> TestClient:
+    """The control room of the pool's database, logged in as an operator."""
+    UserStore(pool.engine).add("kari", "kari-passord-123", Role.OPERATOR)
+    client = TestClient(create_app(pool.settings, pool.engine, SchedulerService(pool.settings, pool.engine)))
+    token = client.get("/logg-inn").text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    client.post("/logg-inn", data={"username": "kari", "password": "kari-passord-123", "csrf_token": token,
+                                   "neste": "/"})
+    return client
 
 
 @pytest.fixture
@@ -175,6 +188,14 @@ def test_a_killed_worker_loses_its_run_to_another_worker(pool):
     assert again.status == RunStatus.SUCCEEDED and again.worker != victim
     # the dead worker's job was queued again (one job, done), not copied
     assert pool.scalar("SELECT string_agg(status::text, ',') FROM procrastinate_jobs") == "succeeded"
+    # the control room: the dead worker shown as dead, the run's files (from the shared folder) served
+    room = control_room(pool)
+    workers = room.get("/arbeidere").text
+    assert f'<tr data-worker="{victim}">' in workers and "død" in workers.split(f'data-worker="{victim}"')[1]
+    runs = room.get("/kjoringer").text
+    assert f"på {again.worker}" in runs and f"Arbeideren {victim} stoppet uventet" in runs
+    log_html = room.get(f"/kjoringer/{again.id}/log.html")
+    assert log_html.status_code == 200 and "Wait A Moment" in log_html.text
 
 
 def test_a_worker_killed_mid_item_loses_nothing_and_files_nothing_twice(tmp_path):

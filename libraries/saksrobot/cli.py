@@ -230,9 +230,10 @@ def _store(settings: Settings):  # noqa: ANN202 - import kept lazy for a fast --
 
 
 def _print_items(items: list) -> None:
-    table = Table("Id", "Prosess", "Nøkkel", "Status", "Forsøk", "Årsak", "Resultat", "Endret (UTC)")
+    table = Table("Id", "Prosess", "Nøkkel", "Status", "Forsøk", "Årsak", "Behandlet", "Resultat", "Endret (UTC)")
     for i in items:
-        table.add_row(str(i.id), i.process, i.key, i.state, str(i.attempts), i.reason_text or "",
+        handled = f"{i.resolved_by}: {i.resolution_note or '(ingen merknad)'}" if i.resolved_by else ""
+        table.add_row(str(i.id), i.process, i.key, i.state, str(i.attempts), i.reason_text or "", handled,
                       ", ".join(f"{k}={v}" for k, v in (i.result or {}).items()), f"{i.updated_at:%Y-%m-%d %H:%M}")
     console.print(table)
 
@@ -596,7 +597,7 @@ def runs_list(
 
     table = Table("Start", "Robot", "Status", "Resultat", "Varighet", "Startet av", "Arbeider", "Logg")
     for row in runs(_engine(_settings()), robot=robot, limit=limit):
-        table.add_row(f"{row.started:%d.%m.%Y %H:%M}", row.robot, row.status_text, row.counts or row.reason,
+        table.add_row(f"{row.started:%d.%m.%Y %H:%M}", row.robot, row.status_text, row.result,
                       row.duration, row.started_by, row.worker, row.log_html)
     console.print(table, soft_wrap=True)
 

@@ -133,6 +133,8 @@ def test_archivist_schedules_runs_and_handles_items(room):
 
     # the manual queue: resolve one, send another back
     page.get_by_role("link", name="Manuell behandling").click()
+    page.get_by_label("Robot").select_option("ppt_referrals")  # the list of one robot, kept after each action
+    page.get_by_role("button", name="Vis").click()
     items = page.locator("#manuell tbody tr")
     expect(items).to_have_count(4)
     first_key, second_key = items.nth(0).get_attribute("data-key"), items.nth(1).get_attribute("data-key")
@@ -141,8 +143,12 @@ def test_archivist_schedules_runs_and_handles_items(room):
     items.nth(0).get_by_role("textbox").fill("Sak 26/00077 opprettet manuelt")
     items.nth(0).get_by_role("button", name="Merk som behandlet").click()
     expect(page.get_by_role("status")).to_contain_text("behandlet")
-    page.locator(f'tr[data-key="{second_key}"]').get_by_role("button", name="Send tilbake til roboten").click()
+    expect(page).to_have_url(re.compile(r"/manuell\?prosess=ppt_referrals$"))
+    second = page.locator(f'tr[data-key="{second_key}"]')
+    second.get_by_text("Send tilbake til roboten").click()  # asks first
+    second.get_by_role("button", name="Ja, send tilbake").click()
     expect(page.get_by_role("status")).to_contain_text("sendt tilbake")
+    expect(page).to_have_url(re.compile(r"/manuell\?prosess=ppt_referrals$"))
     expect(page.locator("#manuell tbody tr")).to_have_count(2)
     store = WorkItemStore(engine)
     by_key = store.by_keys("ppt_referrals", [first_key, second_key])

@@ -28,6 +28,15 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def reason_file_of(file: Path) -> Path:
+    """Where the reason of a file in ``rejected/`` is written: beside it, under its name and
+    ``.reason.txt``, or a short name when that would be longer than the file system allows."""
+    reason_file = file.with_name(file.name + REASON)
+    if len(reason_file.name.encode()) > NAME_MAX:
+        reason_file = file.with_name(f"{sha256(file.name.encode())[:16]}{REASON}")
+    return reason_file
+
+
 def file_sha256(file: Path) -> str:
     """A file's SHA-256, read in chunks (inbox files may be large), never through a link."""
     fd = os.open(file, os.O_RDONLY | os.O_NOFOLLOW)
@@ -138,11 +147,8 @@ class Folder:
         if dryrun.planned(f"flytte {file.name} til rejected/ ({reason})"):
             return file
         target = self._move(file, self.rejected)
-        reason_file = target.with_name(target.name + REASON)
-        text = reason + "\n"
-        if len(reason_file.name.encode()) > NAME_MAX:
-            reason_file = target.with_name(f"{sha256(target.name.encode())[:16]}{REASON}")
-            text = f"Fil: {target.name}\n{text}"
+        reason_file = reason_file_of(target)
+        text = reason + "\n" if reason_file.name == target.name + REASON else f"Fil: {target.name}\n{reason}\n"
         reason_file.write_text(text, encoding="utf-8")
         return target
 

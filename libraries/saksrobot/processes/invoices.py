@@ -164,6 +164,12 @@ class Invoices:
         return (*files, *embedded)
 
 
+def invoice_pdf(doc: EhfDocument) -> bytes:
+    """What staff read: the invoice's own PDF, or a rendering of it when it has none."""
+    embedded = [a.data for a in doc.attachments if a.data.startswith(b"%PDF")]
+    return embedded[0] if embedded else _render(doc)
+
+
 def _render(doc: EhfDocument) -> bytes:
     t = doc.totals
     return render_form(

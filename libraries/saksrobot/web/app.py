@@ -11,7 +11,7 @@ import secrets
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from saksrobot.errors import SaksrobotError
+from saksrobot.intake.folder import reason_file_of
 from saksrobot.privacy import mask
 from saksrobot.runner import RobotBusy, known_robots, lock
 from saksrobot.scheduler import InvalidSchedule, SchedulerService, ScheduleSpec, parse_spec, upcoming
@@ -285,25 +286,60 @@ class ControlRoom:
         return self.page(request, "manual.html", user, items=items, links=links, prosess=prosess or "",
                          robots=known_robots(self.settings))
 
+    def item_file(self, request: Request, item_id: int, kind: str) -> Response:
+        """An item's file (``fil``), its invoice as PDF (``pdf``) or its reason file (``arsak``), as a
+        download: the file is the sender's, and the control room's pages never show it inline."""
+        self.guard(request, EVERYONE)
+        try:
+            item = self.items.get(item_id)
+        except NoSuchItem:
+            raise HTTPException(404, "Ingen slik oppgave") from None
+        file = pages.item_file(item)
+        if file is None or kind not in ("fil", "pdf", "arsak"):
+            raise HTTPException(404, "Filen finnes ikke lenger i mappen (inbox, processed/ eller rejected/)")
+        sandbox = {"Content-Security-Policy": "sandbox"}
+        if kind == "arsak":
+            reason = reason_file_of(file)
+            if not reason.is_file():
+                raise HTTPException(404, "Filen har ingen årsaksfil")
+            return FileResponse(reason, media_type="text/plain; charset=utf-8", headers=sandbox)
+        if kind == "pdf":
+            from saksrobot.invoices import InvoiceRejected, parse_ehf
+            from saksrobot.processes.invoices import invoice_pdf
+
+            try:
+                pdf = invoice_pdf(parse_ehf(file.read_bytes(), max_bytes=self.settings.invoices.max_bytes))
+            except InvoiceRejected as exc:
+                raise HTTPException(404, f"Ingen PDF: {exc}") from None
+            return Response(pdf, media_type="application/pdf", headers=sandbox | {
+                "Content-Disposition": f'attachment; filename="{quote(file.stem)}.pdf"'})
+        return FileResponse(file, filename=file.name, media_type="application/octet-stream", headers=sandbox)
+
+    def _manual_list(self, form: dict[str, str]) -> str:
+        """The manual list the staff member acted from, filtered as it was (its robot, if any)."""
+        robot = form.get("prosess", "")
+        return f"/manuell?prosess={quote(robot)}" if robot in known_robots(self.settings) else "/manuell"
+
     async def resolve(self, request: Request, item_id: int) -> Response:
         user = self.guard(request, OPERATORS)
         form = await self.form(request)
+        back = self._manual_list(form)
         note = form.get("note", "").strip() or None
         try:
             item = self.items.resolve(item_id, user.username, note)
         except (NoSuchItem, SaksrobotError) as exc:
-            return self.back(request, "/manuell", str(exc), "feil")
-        return self.back(request, "/manuell", f"{item.process} {item.key} er merket som behandlet.")
+            return self.back(request, back, str(exc), "feil")
+        return self.back(request, back, f"{item.process} {item.key} er merket som behandlet.")
 
     async def requeue(self, request: Request, item_id: int) -> Response:
         self.guard(request, OPERATORS)
-        await check_csrf(request)
+        back = self._manual_list(await self.form(request))
         try:
             item = self.items.requeue(item_id)
         except (NoSuchItem, SaksrobotError) as exc:
-            return self.back(request, "/manuell", str(exc), "feil")
-        return self.back(request, "/manuell", f"{item.process} {item.key} er sendt tilbake til roboten "
-                                              "og tas ved neste kjøring.")
+            return self.back(request, back, str(exc), "feil")
+        return self.back(request, back, f"{item.process} {item.key} er sendt tilbake til roboten og tas ved neste "
+                                        "kjøring.")
 
     # --- Gevinst --------------------------------------------------------------------------------
 
@@ -353,7 +389,8 @@ class ControlRoom:
     def routes(self, app: FastAPI) -> None:
         get, post = ("GET",), ("POST",)
         for path, handler, methods in [
-            ("/logg-inn", self.login_form, get), ("/logg-inn", self.login, post), ("/logg-ut", self.logout, post),
+            ("/logg-inn", self.login_form, ("GET", "HEAD")), ("/logg-inn", self.login, post),
+            ("/logg-ut", self.logout, post),
             ("/", self.overview, get),
             ("/roboter", self.robots, get), ("/roboter/{robot}/kjor", self.run_now, post),
             ("/tidsplaner/ny", self.new_schedule_form, get), ("/tidsplaner/ny", self.save_schedule, post),
@@ -366,6 +403,7 @@ class ControlRoom:
             ("/arbeidere", self.workers, get),
             ("/manuell", self.manual, get), ("/manuell/{item_id}/behandlet", self.resolve, post),
             ("/manuell/{item_id}/prov-igjen", self.requeue, post),
+            ("/manuell/{item_id}/{kind}", self.item_file, get),
             ("/gevinst", self.gevinst, get),
             ("/brukere", self.users_page, get), ("/brukere", self.add_user, post),
             ("/brukere/{username}", self.change_user, post),

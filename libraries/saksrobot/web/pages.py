@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from saksrobot.gevinst import build_report, parse_period, plan_of, summarize
 from saksrobot.gevinst.html import report_fragment
 from saksrobot.gevinst.summary import utc_of
+from saksrobot.intake.folder import Folder
 from saksrobot.runner import Run, mark_lost
 from saksrobot.scheduler.triggers import TZ
 from saksrobot.settings import Settings
@@ -71,6 +72,11 @@ class RunRow:
     @property
     def counts(self) -> str:
         return ", ".join(f"{n} {OUTCOMES.get(k, k)}" for k, n in self.items.items() if n)
+
+    @property
+    def result(self) -> str:
+        """What the run did, or why it did not; a run that found nothing to do says so."""
+        return self.counts or self.reason or ("Ingen oppgaver å gjøre" if self.status == "succeeded" else "")
 
 
 def _row(run: Run) -> RunRow:
@@ -130,14 +136,26 @@ def today(engine: Engine, day: date) -> Today:
 
 
 def item_links(settings: Settings, item: WorkItem) -> list[tuple[str, str]]:
-    """Where archive staff find what an item is about: the case made, the referral in the school system."""
+    """Where archive staff find what an item is about: the case made, the referral in the school
+    system; for an item taken in from a folder its file, the invoice's PDF and the reason file."""
     links = []
     if case := (item.result or {}).get("case_number"):
         links.append((f"Sak {case}", f"{settings.archive.base_url}/sok?q={quote(str(case))}"))
     if item.process == "ppt_referrals":
         links.append((f"Henvisning {item.key}", f"{settings.schooladmin.base_url}/henvisninger/{quote(item.key)}"))
+    if source := (item.payload or {}).get("source"):
+        links.append((f"Fil {source['file']}", f"/manuell/{item.id}/fil"))
+        if item.process == "invoices":
+            links.append(("Fakturaen som PDF", f"/manuell/{item.id}/pdf"))
+        if item.state == State.MANUAL:
+            links.append(("Årsaken (rejected/)", f"/manuell/{item.id}/arsak"))
     return links
 
+
+def item_file(item: WorkItem) -> Path | None:
+    """The file an item was taken in from, where it is now (inbox, processed/ or rejected/)."""
+    source = (item.payload or {}).get("source")
+    return Folder(Path(source["folder"])).find(source["file"], source["sha256"]) if source else None
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ class WorkItem(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime())
     finished_at: Mapped[datetime | None] = mapped_column(DateTime())
     resolved_by: Mapped[str | None] = mapped_column(String(100))
+    resolution_note: Mapped[str | None] = mapped_column(Text)  # what staff wrote when handling it (beside the reason)
 
     def __repr__(self) -> str:  # payloads may hold personal data: never in a repr
         return f"WorkItem({self.id}, {self.process}/{self.key}, {self.state})"

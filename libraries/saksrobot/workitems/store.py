@@ -366,6 +366,7 @@ class WorkItemStore:
                           not_before=utcnow(), finished_at=None)
 
     def resolve(self, item_id: int, by: str, note: str | None = None) -> WorkItem:
-        """Archive staff handled a manual item by hand: who and when are recorded."""
+        """Archive staff handled a manual item by hand: who, when and their note are recorded beside the
+        reason the robot gave, which stays."""
         return self._move(item_id, [State.MANUAL], state=State.RESOLVED, resolved_by=by,
-                          reason_text=mask(note) if note else WorkItem.reason_text, finished_at=utcnow())
+                          resolution_note=mask(note) if note else None, finished_at=utcnow())

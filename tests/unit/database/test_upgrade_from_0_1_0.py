@@ -122,6 +122,8 @@ def test_stores_scheduler_and_control_room_work_after_the_upgrade(installation, 
         assert connection.scalar(text("SELECT count(*) FROM runs WHERE worker IS NOT NULL")) == 0
         assert connection.scalar(text("SELECT count(*) FROM runs")) > 0
         assert connection.scalar(text("SELECT count(*) FROM workers")) == 0
+        # 0007: items resolved before keep what they had; no note beside the reason yet
+        assert connection.scalar(text("SELECT count(*) FROM work_items WHERE resolution_note IS NOT NULL")) == 0
     assert store.complete(item, {"case_number": "26/00999"}).state == State.DONE
     store.add("archive_cases", "NEW-1", {"Tittel": "Søknad", "Parter": "03851598730"}, personal=["Parter"])
     fresh = store.by_keys("archive_cases", ["NEW-1"])["NEW-1"]  # 0002: personal fields sealed apart

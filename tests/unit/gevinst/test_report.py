@@ -232,3 +232,20 @@ def test_an_in_memory_database_is_read_on_its_one_connection():
     _done(GevinstLog(engine, SETTINGS), "M1", datetime(2026, 3, 2, 10), 3)
     march = line(report(engine, "2026-03"))
     assert (march.items_done, march.hours, march.value_nok, march.median_lead_time_hours) == (1, 5.0, 3000, 3.0)
+
+
+def test_the_console_table_of_a_first_year_without_a_previous_year(engine):
+    """A site's first year: the previous year has no rows and no baseline, so its view has no line
+    (the console table used to fail on it with an IndexError)."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from saksrobot.gevinst.report import render_table
+
+    result = report(engine, "2026")
+    previous = [v for v in result.views if v.key == "previous_year"]
+    assert previous and previous[0].lines == []
+    out = StringIO()
+    render_table(result, Console(file=out, width=160))
+    assert "Fjoråret 2025" in out.getvalue() and "Periode 2026" in out.getvalue()

@@ -92,7 +92,8 @@ def test_resolve_records_who_and_what(room):
     assert response.status_code == 303 and response.headers["location"] == "/manuell"
     resolved = room.items.get(item.id)
     assert resolved.state == State.RESOLVED and resolved.resolved_by == "ola"
-    assert resolved.reason_text == "Sak 26/00012 opprettet for hånd" and resolved.finished_at is not None
+    assert resolved.resolution_note == "Sak 26/00012 opprettet for hånd" and resolved.finished_at is not None
+    assert resolved.reason_text == "Fant ikke kontaktpersonen i arkivet"  # the robot's reason, kept
     page = operator.get("/manuell").text
     assert f"{ROBOT} REQ-1 er merket som behandlet." in page
     assert f'data-item="{item.id}"' not in page and "Ingenting venter på manuell behandling." in page
@@ -105,6 +106,16 @@ def test_resolve_without_a_note_keeps_the_reason(room):
     resolved = room.items.get(item.id)
     assert (resolved.state, resolved.resolved_by, resolved.reason_text) == (State.RESOLVED, "ada",
                                                                            "Fant ikke kontaktpersonen")
+
+
+def test_after_an_action_the_manual_list_stays_filtered_by_its_robot(room):
+    first, second = room.manual_item(key="REQ-1"), room.manual_item(key="REQ-2")
+    operator = room.as_user("ola")
+    for url in (f"/manuell/{first.id}/behandlet", f"/manuell/{second.id}/prov-igjen"):
+        response = post(room, operator, url, prosess=ROBOT)
+        assert response.status_code == 303 and response.headers["location"] == f"/manuell?prosess={ROBOT}"
+    response = post(room, operator, "/manuell/9999/behandlet", prosess="../../logg-ut")  # not a robot: the list
+    assert response.headers["location"] == "/manuell"
 
 
 def test_requeue_sends_the_item_back_to_the_robot(room):
@@ -385,7 +396,7 @@ def test_error_and_flash_messages_are_masked(room):
     operator = room.as_user("ola")
     item = room.manual_item(key="REQ-1")
     post(room, operator, f"/manuell/{item.id}/behandlet", note=f"Opprettet sak for {FNR}")
-    assert room.items.get(item.id).reason_text == f"Opprettet sak for {MASKED}"
+    assert room.items.get(item.id).resolution_note == f"Opprettet sak for {MASKED}"
     page = operator.get("/manuell").text
     assert f"{ROBOT} REQ-1 er merket som behandlet." in page and FNR not in page
 
@@ -438,3 +449,59 @@ def test_a_run_whose_runner_died_is_shown_lost_with_when_it_was_last_seen(room):
         s.commit()
     page = room.as_user("mona").get("/kjoringer").text
     assert "Mistet (prosessen stoppet)" in page and "sist sett" in page and "Kjører" not in page
+
+
+def test_a_run_with_nothing_to_do_says_so(room, tmp_path):
+    add_run(room, "idle-run", log_folder(tmp_path, "idle"))
+    operator = room.as_user("ola")
+    row = operator.get("/kjoringer").text.split('data-run="idle-run"')[1].split("</tr>")[0]
+    assert "Ingen oppgaver å gjøre" in row
+    assert "Ingen oppgaver å gjøre" in operator.get("/").text
+
+
+def test_deleting_deactivating_and_sending_back_ask_first(room):
+    """No script runs in the control room (its CSP): each of these opens a second, explicit button."""
+    room.manual_item()
+    schedule_id = room.schedule()
+    admin = room.as_user("ada")
+    assert "<summary>Send tilbake til roboten</summary>" in admin.get("/manuell").text
+    assert "Ja, send tilbake" in admin.get("/manuell").text
+    robots = admin.get("/roboter").text
+    assert "<summary>Slett</summary>" in robots and f"Tidsplan {schedule_id} for {ROBOT} slettes." in robots
+    users = admin.get("/brukere").text
+    assert "<summary>Deaktiver</summary>" in users and "Ja, deaktiver ola" in users
+
+
+def test_head_on_the_login_page_answers_like_get(room):
+    client = room.client()
+    head, get = client.head("/logg-inn"), client.get("/logg-inn")
+    assert head.status_code == get.status_code == 200 and head.content == b""
+
+
+def test_an_invoice_handed_over_links_its_file_its_pdf_and_its_reason(room, tmp_path):
+    from datetime import date
+    from decimal import Decimal
+
+    from saksrobot.demo.ehf import InvoiceFacts, ehf_xml
+    from saksrobot.intake.folder import Folder, file_sha256
+
+    folder = Folder(tmp_path / "invoices")
+    folder.create()
+    xml = ehf_xml(InvoiceFacts(number="F-77", supplier=("Kontorrekvisita AS", "923609016"), issued=date(2026, 6, 1),
+                               lines=[("Papir", Decimal(1), Decimal("100"))], buyer_reference="9999"))
+    (folder.inbox / "f-77.xml").write_bytes(xml)
+    store = room.items
+    store.add("invoices", "923609016:F-77", {"source": {"folder": str(folder.root), "file": "f-77.xml",
+                                                        "sha256": file_sha256(folder.inbox / "f-77.xml")}})
+    item = store.hand_over(store.reserve("invoices"), "unknown_reference", "Ukjent referanse 9999")
+    folder.move_rejected(folder.inbox / "f-77.xml", "unknown_reference: Ukjent referanse 9999")
+    operator = room.as_user("ola")
+    page = operator.get("/manuell").text.split(f'data-item="{item.id}"')[1].split("</tr>")[0]
+    assert all(f'href="/manuell/{item.id}/{kind}"' in page for kind in ("fil", "pdf", "arsak"))
+    file = operator.get(f"/manuell/{item.id}/fil")
+    assert file.content == xml and "attachment" in file.headers["content-disposition"]
+    assert file.headers["content-security-policy"] == "sandbox"  # a sender's file never runs in the room
+    pdf = operator.get(f"/manuell/{item.id}/pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert operator.get(f"/manuell/{item.id}/arsak").text == "unknown_reference: Ukjent referanse 9999\n"
+    assert operator.get(f"/manuell/{item.id}/annet").status_code == 404

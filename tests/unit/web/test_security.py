@@ -15,11 +15,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from webroom import PASSWORD, ROBOT, USERS, Room, csrf_of
 
+from saksrobot.intake.folder import Folder, file_sha256
 from saksrobot.runner import Run
 from saksrobot.web.app import create_app
 from saksrobot.web.security import LoginThrottle
 from saksrobot.web.users import Role
-from saksrobot.workitems import State, utcnow
+from saksrobot.workitems import State, WorkItem, utcnow
 
 ALL = frozenset(Role)
 OPS = frozenset({Role.OPERATOR, Role.ADMIN})
@@ -45,6 +46,7 @@ RULES: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/manuell"): ALL,
     ("POST", "/manuell/{item_id}/behandlet"): OPS,
     ("POST", "/manuell/{item_id}/prov-igjen"): OPS,
+    ("GET", "/manuell/{item_id}/{kind}"): ALL,
     ("GET", "/gevinst"): ALL,
     ("GET", "/brukere"): ADMIN,
     ("POST", "/brukere"): ADMIN,
@@ -78,6 +80,20 @@ def run_with_log(room: Room, run_id: str = "run-1") -> str:
     return make_run(room, run_id, folder)
 
 
+def item_from_a_folder(room: Room, key: str) -> WorkItem:
+    """A manual item taken in from a file in a folder (its file in rejected/ with the reason)."""
+    folder = Folder(room.settings.path(room.settings.logs_dir).parent / "intake")
+    folder.create()
+    (folder.inbox / f"{key}.xml").write_bytes(f"<Invoice><ID>{key}</ID></Invoice>".encode())
+    source = {"folder": str(folder.root), "file": f"{key}.xml", "sha256": file_sha256(folder.inbox / f"{key}.xml")}
+    store = room.items  # one consumer: it holds the item it reserves
+    store.add(ROBOT, key, {"source": source}, priority=9)  # before items sent back to the robot meanwhile
+    item = store.hand_over(store.reserve(ROBOT), "invalid", "Ugyldig fil")
+    assert item.key == key
+    folder.move_rejected(folder.inbox / f"{key}.xml", "invalid: Ugyldig fil")
+    return item
+
+
 def concrete(room: Room, path: str, counter: list[int]) -> str:
     """``path`` with real ids: a fresh schedule and manual item for every request, so that a request
     that acts (delete, resolve) does not spoil the next."""
@@ -86,7 +102,9 @@ def concrete(room: Room, path: str, counter: list[int]) -> str:
     values = {"{robot}": ROBOT, "{username}": "mona", "{run_id}": "run-1", "{name:path}": "log.html"}
     if "{schedule_id}" in path:
         values["{schedule_id}"] = str(room.schedule())
-    if "{item_id}" in path:
+    if "{kind}" in path:  # an item's file: an item taken in from a folder
+        values["{item_id}"], values["{kind}"] = str(item_from_a_folder(room, f"REQ-{n}").id), "fil"
+    elif "{item_id}" in path:
         values["{item_id}"] = str(room.manual_item(key=f"REQ-{n}").id)
     for name, value in values.items():
         path = path.replace(name, value)

@@ -84,6 +84,9 @@ def test_staff_commands(store):
     manual = store.hand_over(store.reserve("p"), "unknown_unit", "Ukjent enhet")
     resolved = store.resolve(manual.id, by="anne.arkivar", note="Opprettet for hånd som 26/00099")
     assert (resolved.state, resolved.resolved_by) == (State.RESOLVED, "anne.arkivar") and resolved.finished_at
+    # the robot's reason stays; the staff member's note is kept beside it
+    assert (resolved.reason_code, resolved.reason_text) == ("unknown_unit", "Ukjent enhet")
+    assert resolved.resolution_note == "Opprettet for hånd som 26/00099"
     with pytest.raises(NoSuchItem):
         store.resolve(manual.id, by="x")  # only manual items can be resolved
     failed = store.reserve("p")

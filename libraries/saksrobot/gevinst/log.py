@@ -2,6 +2,8 @@
 
 - saved minutes = manual minutes × saving share − follow-up minutes (never below 0);
 - only the first successful outcome per (process, business key) counts;
+- an item is handed over once: a hand-over of an item handed over before (sent back to the robot by
+  staff, handed over again) is stored as ``manual_again`` and not counted again;
 - manual, failed, retried and duplicate outcomes save 0;
 - the baseline in force is copied into the row, so a later re-measurement changes nothing old.
 """
@@ -23,6 +25,7 @@ from saksrobot.settings import GevinstSettings
 
 log = logging.getLogger(__name__)
 COUNTED = "done"
+REPEATED = {COUNTED: "duplicate", "manual": "manual_again"}  # the outcome of a key's second time
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -36,7 +39,8 @@ class GevinstLog:
                reason_code: str | None = None, target_refs: dict[str, Any] | None = None,
                arrived_at: datetime | None = None) -> GevinstRow:
         """Append the row for one attempt. ``outcome`` is ``done``, ``manual``, ``failed`` or
-        ``retry``; a ``done`` for a key that already counted is stored as ``duplicate``."""
+        ``retry``; a ``done`` for a key that already counted is stored as ``duplicate``, a ``manual``
+        for a key handed over before as ``manual_again``."""
         with self._sessions() as s:
             row = self.add(s, process, key, outcome, finished_at=finished_at, run_id=run_id,
                            reason_code=reason_code, target_refs=target_refs, arrived_at=arrived_at)
@@ -51,10 +55,10 @@ class GevinstLog:
         # finished_at is naive UTC; baselines are dated in Norwegian time, like the reports
         oslo_day = finished_at.replace(tzinfo=UTC).astimezone(OSLO).date()
         baseline = self._settings.baseline(process, oslo_day)
-        if outcome == COUNTED and s.scalar(select(GevinstRow.id).where(
+        if outcome in REPEATED and s.scalar(select(GevinstRow.id).where(
                 GevinstRow.process == process, GevinstRow.business_key == key,
-                GevinstRow.outcome == COUNTED).limit(1)) is not None:
-            outcome = "duplicate"
+                GevinstRow.outcome == outcome).limit(1)) is not None:
+            outcome = REPEATED[outcome]
         saved = 0.0
         if outcome == COUNTED and baseline is not None:
             saved = max(baseline.manual_minutes * baseline.saving_share - baseline.followup_minutes, 0.0)

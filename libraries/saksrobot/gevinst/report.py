@@ -414,7 +414,8 @@ class _Builder:
             "Årsverk = timer / (timer per årsverk × måneder/12); måneder: "
             + ", ".join(f"{v.name} {fmt_number(v.months, 2)}" for v in views) + ".",
             "Kun første vellykkede sak per robot og forretningsnøkkel teller; manuelle, feilede og doble (kjørt "
-            "på nytt) saker sparer 0. Hver rad har nullpunktsmålingen som gjaldt da saken ble ferdig.",
+            "på nytt) saker sparer 0. Hver rad har nullpunktsmålingen som gjaldt da saken ble ferdig. En sak som "
+            "sendes tilbake til roboten og overleveres igjen, telles som overlevert én gang.",
             "Planlagte timer: gevinstrealiseringsplanen per robot og år, ellers nullpunktsmålingens planlagte "
             "antall saker per år × sparte minutter per sak; fordelt forholdsmessig på månedene i perioden.",
             "Perioder (måned, tertial, år) regnes etter tidspunktet saken ble ferdig, i norsk tid (Europe/Oslo).",

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from saksrobot.gevinst import build_report, parse_period, plan_of, summarize
+from saksrobot.gevinst import GevinstRow, build_report, parse_period, plan_of, summarize
 from saksrobot.gevinst.html import report_fragment
 from saksrobot.gevinst.summary import utc_of
 from saksrobot.intake.folder import Folder
@@ -119,20 +119,24 @@ class Today:
 
 
 def today(engine: Engine, day: date) -> Today:
+    """Today's figures, each item once: cases made (an item's first success) and items handed over
+    (its first hand-over: one sent back and handed over again is not counted twice), from the gevinst
+    log, whatever happened to the items since (resolved, sent back)."""
     start, end = day_bounds(day)
     todays = runs(engine, since=start, until=end, limit=500)
 
-    def per_process(state: State) -> dict[str, int]:
-        query = (select(WorkItem.process, func.count()).where(WorkItem.state == state, WorkItem.updated_at >= start,
-                                                              WorkItem.updated_at < end).group_by(WorkItem.process))
+    def per_process(outcome: str) -> dict[str, int]:
+        query = (select(GevinstRow.process, func.count()).where(
+            GevinstRow.outcome == outcome, GevinstRow.finished_at >= start, GevinstRow.finished_at < end)
+            .group_by(GevinstRow.process))
         with Session(engine) as s:
             return dict(s.execute(query).all())
 
     with Session(engine) as s:
         waiting = s.scalar(select(func.count()).select_from(WorkItem).where(WorkItem.state == State.MANUAL)) or 0
-    failed = per_process(State.FAILED)
-    return Today(todays, per_process(State.DONE), per_process(State.MANUAL), sum(failed.values()),
-                 sum(r.trouble for r in todays), waiting)
+        failed = s.scalar(select(func.count()).select_from(WorkItem).where(
+            WorkItem.state == State.FAILED, WorkItem.updated_at >= start, WorkItem.updated_at < end)) or 0
+    return Today(todays, per_process("done"), per_process("manual"), failed, sum(r.trouble for r in todays), waiting)
 
 
 def item_links(settings: Settings, item: WorkItem) -> list[tuple[str, str]]:

@@ -40,6 +40,22 @@ def test_duplicates_manual_failed_and_retries_save_nothing(gevinst):
         ("duplicate", 0), ("manual", 0), ("retry", 0), ("failed", 0)]
 
 
+def test_an_item_handed_over_again_counts_as_handed_over_once(gevinst):
+    """Sent back to the robot by staff and handed over again: one hand-over in the report."""
+    from saksrobot.gevinst import build_report
+    from saksrobot.gevinst.plan import GevinstPlan
+
+    log, engine = gevinst
+    first = log.record("archive_cases", "R1", "manual", finished_at=datetime(2026, 3, 1, 9), reason_code="x")
+    again = log.record("archive_cases", "R1", "manual", finished_at=datetime(2026, 3, 2, 9), reason_code="x")
+    other = log.record("archive_cases", "R2", "manual", finished_at=datetime(2026, 3, 2, 9), reason_code="x")
+    done = log.record("archive_cases", "R3", "done", finished_at=datetime(2026, 3, 2, 9))
+    assert [r.outcome for r in (first, again, other, done)] == ["manual", "manual_again", "manual", "done"]
+    (line,) = build_report(engine, SETTINGS, GevinstPlan(), parse_period("2026-03"), today=date(2026, 3, 31)
+                           ).views[0].lines
+    assert (line.handed_over, line.items_done, line.handed_over_share_pct) == (2, 1, 66.7)
+
+
 def test_no_baseline_saves_nothing_but_is_logged(gevinst):
     log, _ = gevinst
     row = log.record("unknown_process", "X", "done", finished_at=datetime(2026, 3, 1))

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 from webroom import ROBOT, Room, hold_robot, release_robot
 
+from saksrobot.gevinst import GevinstLog
 from saksrobot.runner import Run
 from saksrobot.web import pages
 from saksrobot.workitems import State, utcnow
@@ -505,3 +506,18 @@ def test_an_invoice_handed_over_links_its_file_its_pdf_and_its_reason(room, tmp_
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert operator.get(f"/manuell/{item.id}/arsak").text == "unknown_reference: Ukjent referanse 9999\n"
     assert operator.get(f"/manuell/{item.id}/annet").status_code == 404
+
+
+def test_the_overview_counts_each_item_handed_over_today_once(room):
+    """Handed over, sent back, handed over again and resolved: one item handed over today (it is no
+    longer waiting, but it was handed over); and one case made."""
+    log = GevinstLog(room.engine, room.settings.gevinst)
+    for outcome, key in (("manual", "REQ-1"), ("manual", "REQ-1"), ("done", "REQ-2")):
+        log.record(ROBOT, key, outcome, finished_at=utcnow())
+    item = room.manual_item(key="REQ-1")
+    operator = room.as_user("ola")
+    post(room, operator, f"/manuell/{item.id}/behandlet")
+    page = operator.get("/").text
+    assert '<div class="verdi" id="manuell-i-dag">1</div>' in page
+    row = page.split(f"<tr><td>{ROBOT}</td>")[1].split("</tr>")[0]
+    assert row == '<td class="tall">1</td><td class="tall">1</td>'

@@ -110,7 +110,7 @@ def _table(view: View) -> str:
     rows = "".join("<tr>" + "".join(f"<td>{escape(cell_text(line, key, kind))}</td>" for key, _, kind in COLUMNS)
                    + "</tr>" for line in view.lines)
     total = "".join(f"<td>{escape(cell_text(view.total, key, kind))}</td>" for key, _, kind in COLUMNS)
-    return (f'<div class="tabell"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>'
+    return (f'<div class="tabell"><table tabindex="0"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>'
             f"<tfoot><tr>{total}</tr></tfoot></table></div>")
 
 
@@ -134,7 +134,7 @@ def report_fragment(report: Report) -> str:
         rows = "".join(f"<tr><td>{fmt_date(date.fromisoformat(g['date']))}</td><td>{escape(g['process'])}</td>"
                        f"<td>{fmt_number(g['amount_nok'], 0)}</td><td>{escape(g['vedtak'])}</td>"
                        f"<td>{escape(g['description'])}</td></tr>" for g in report.budget_gains)
-        parts.append('<div class="tabell"><table><thead><tr><th>Dato</th><th>Robot</th><th>Beløp (kr)</th>'
+        parts.append('<div class="tabell"><table tabindex="0"><thead><tr><th>Dato</th><th>Robot</th><th>Beløp (kr)</th>'
                      f"<th>Vedtak</th><th>Beskrivelse</th></tr></thead><tbody>{rows}</tbody></table></div>")
     else:
         parts.append("<p>Ingen registrerte budsjettgevinster i perioden.</p>")
@@ -148,4 +148,5 @@ def render_html(report: Report) -> str:
     return ('<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>Gevinstrealisering {escape(report.period.label)}</title></head>"
-            f'<body style="margin: 1.5em">{report_fragment(report)}</body></html>\n')
+            f'<body style="margin: 1.5em"><main><h1>Gevinstrealisering {escape(report.period.label)}</h1>'
+            f"{report_fragment(report)}</main></body></html>\n")

@@ -21,11 +21,11 @@ DST_GAP = (time(2, 0), time(3, 0))
 
 
 def _day(word: str) -> int:
-    word = word.strip().lower()[:3]
+    short = word.strip().lower()[:3]
     for names in (NORWEGIAN, WEEKDAYS):
-        if word in names:
-            return names.index(word)
-    raise ValueError(f"ukjent dag «{word}» (bruk man, tir, ons, tor, fre, lør, søn)")
+        if short in names:
+            return names.index(short)
+    raise ValueError(f"ukjent dag «{word.strip()}» (bruk man, tir, ons, tor, fre, lør, søn)")
 
 
 def parse_days(text: str) -> list[str]:

@@ -3,6 +3,8 @@ scheduler service reads them (its APScheduler jobs follow within ``scheduler.syn
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -19,9 +21,10 @@ class InvalidSchedule(BusinessError):
 
     code = "invalid_schedule"
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(problems))
+    def __init__(self, problems: list[str], fields: Iterable[str] = ()) -> None:
+        self.problems = [problem[:1].upper() + problem[1:] for problem in problems]  # sentences, for staff
+        self.fields = frozenset(fields)  # the form's fields in error
+        super().__init__("; ".join(self.problems))
 
 
 class NoSuchSchedule(BusinessError):
@@ -42,14 +45,23 @@ def _problem(error: dict) -> str:
     return f"{field}: må være {limits.get(str(error['loc'][0]), 'fylt ut riktig')}"
 
 
+def _field(error: dict) -> str | None:
+    """The form field an error is about (the checks of days and times together name theirs in words)."""
+    if error["loc"]:
+        return str(error["loc"][0])
+    text = str(error["msg"])
+    return "times" if "klokkeslett" in text else "days" if "dag" in text else None
+
+
 def parse_spec(known_robots: list[str], **fields: object) -> ScheduleSpec:
     """A :class:`ScheduleSpec` from form or command-line fields, or :class:`InvalidSchedule`."""
     try:
         spec = ScheduleSpec(**fields)
     except ValidationError as exc:
-        raise InvalidSchedule([_problem(e) for e in exc.errors()]) from None
+        errors = exc.errors()
+        raise InvalidSchedule([_problem(e) for e in errors], {f for e in errors if (f := _field(e))}) from None
     if spec.robot not in known_robots:
-        raise InvalidSchedule([f"ukjent robot «{spec.robot}» (kjente: {', '.join(known_robots)})"])
+        raise InvalidSchedule([f"ukjent robot «{spec.robot}» (kjente: {', '.join(known_robots)})"], {"robot"})
     return spec
 
 

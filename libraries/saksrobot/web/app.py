@@ -77,7 +77,8 @@ class ControlRoom:
         return current_user(request, self.users, roles)
 
     def page(self, request: Request, template: str, user: User | None, status: int = 200, **context: Any) -> Response:
-        flash = request.session.pop("flash", [])
+        # the live refresh of a page (static/live.js) shows no messages: they wait for the next page
+        flash = [] if request.headers.get("X-Levende") else request.session.pop("flash", [])
         return self.templates.TemplateResponse(
             request, template, {"user": user, "csrf": csrf_token(request), "flash": flash, "path": request.url.path,
                                 "workers_mode": self.settings.runner.mode == "workers", **context},
@@ -136,7 +137,7 @@ class ControlRoom:
         today = pages.today(self.engine, day)
         upcoming_runs = sorted(((self.service.next_run(s.id), s) for s in self.service.store.all() if s.enabled),
                                key=lambda pair: (pair[0] is None, pair[0] or datetime.max.replace(tzinfo=TZ)))
-        return self.page(request, "overview.html", user, today=today, day=day, upcoming=upcoming_runs[:8])
+        return self.page(request, "overview.html", user, today=today, day=day, upcoming=upcoming_runs[:8], live=30)
 
     # --- Roboter og tidsplaner ------------------------------------------------------------------
 
@@ -158,7 +159,8 @@ class ControlRoom:
                          plans=plans, start=start, fra=fra or "", running=running)
 
     def _schedule_form(self, request: Request, user: User, schedule_id: int | None, values: dict[str, Any],
-                       problems: list[str] | None = None, status: int = 200) -> Response:
+                       problems: list[str] | None = None, status: int = 200,
+                       invalid: frozenset[str] = frozenset()) -> Response:
         preview, warning, described = [], None, None
         try:
             spec = parse_spec(known_robots(self.settings), **values)
@@ -168,7 +170,7 @@ class ControlRoom:
             pass
         return self.page(request, "schedule_form.html", user, status=status, schedule_id=schedule_id, values=values,
                          problems=problems or [], robots=known_robots(self.settings), preview=preview,
-                         warning=warning, described=described)
+                         warning=warning, described=described, invalid=invalid)
 
     def new_schedule_form(self, request: Request, robot: str = "") -> Response:
         user = self.guard(request, OPERATORS)
@@ -192,7 +194,8 @@ class ControlRoom:
         try:
             spec = parse_spec(known_robots(self.settings), **values)
         except InvalidSchedule as exc:
-            return self._schedule_form(request, user, schedule_id, values, exc.problems, status=422)
+            return self._schedule_form(request, user, schedule_id, values, exc.problems, status=422,
+                                       invalid=exc.fields)
         store = self.service.store
         saved = (store.create(spec, user.username) if schedule_id is None
                  else store.update(schedule_id, spec, user.username))
@@ -253,8 +256,9 @@ class ControlRoom:
     def runs(self, request: Request, robot: str | None = None) -> Response:
         user = self.guard(request, EVERYONE)
         rows = pages.runs(self.engine, robot=robot or None)
+        running = bool(lock.running(self.engine))
         return self.page(request, "runs.html", user, runs=rows, robot=robot or "", robots=known_robots(self.settings),
-                         running=bool(lock.running(self.engine)))
+                         running=running, live=5 if running else 30)
 
     def workers(self, request: Request) -> Response:
         user = self.guard(request, EVERYONE)

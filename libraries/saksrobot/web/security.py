@@ -103,7 +103,7 @@ class SecurityHeaders(BaseHTTPMiddleware):
             log.exception("Feil i kontrollrommet på %s %s", request.method, request.url.path)
             response = PlainTextResponse("Noe gikk galt. Feilen er logget.", status_code=500)
         response.headers.setdefault("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; "
-                                    "script-src 'none'; frame-ancestors 'none'; form-action 'self'")
+                                    "script-src 'self'; frame-ancestors 'none'; form-action 'self'")
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "no-referrer"

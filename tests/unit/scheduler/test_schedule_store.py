@@ -85,7 +85,7 @@ def test_parse_spec_from_form_fields():
 def test_parse_spec_with_an_unknown_robot():
     with pytest.raises(InvalidSchedule) as caught:
         parse_spec(ROBOTS, robot="payroll", days="hverdager", times="07:00")
-    assert caught.value.problems == [f"ukjent robot «payroll» (kjente: {', '.join(ROBOTS)})"]
+    assert caught.value.problems == [f"Ukjent robot «payroll» (kjente: {', '.join(ROBOTS)})"]
     assert caught.value.code == "invalid_schedule"
 
 
@@ -94,7 +94,7 @@ def test_parse_spec_lists_every_problem_in_norwegian():
         parse_spec(ROBOTS, robot="invoices", days="man, xyz", times="25:00")
     problems = caught.value.problems
     assert len(problems) == 2
-    assert problems[0].startswith("ukjent dag «xyz»")
+    assert problems[0].startswith("Ukjent dag «xyz»")
     assert problems[1] == "«25:00» er ikke et klokkeslett (skriv TT:MM, f.eks. 07:00)"
     assert not any(p.startswith("Value error") for p in problems)
     assert str(caught.value) == "; ".join(problems)
@@ -109,4 +109,4 @@ def test_parse_spec_with_invalid_times():
 def test_parse_spec_with_an_invalid_cron_expression():
     with pytest.raises(InvalidSchedule) as caught:
         parse_spec(ROBOTS, robot="invoices", cron="0 25 * * *")
-    assert len(caught.value.problems) == 1 and caught.value.problems[0].startswith("ugyldig cron-uttrykk")
+    assert len(caught.value.problems) == 1 and caught.value.problems[0].startswith("Ugyldig cron-uttrykk")

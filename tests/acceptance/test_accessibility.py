@@ -1,0 +1,192 @@
+"""WCAG 2.1 AA in the control room: every page, in every state staff meet (a running robot, a form with
+errors, messages, the manual queue, a worker list), as each role, on a desktop (1366 px) and a phone
+(390 px), checked by axe-core (through axe-playwright-python) in a real Chromium with the app's own
+CSP; and reflow: no page is wider than a 320 px screen (WCAG 1.4.10; data tables scroll in their
+own box)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect, sync_playwright
+
+from saksrobot.browser import launch
+from saksrobot.database import make_engine
+from saksrobot.gevinst import GevinstLog
+from saksrobot.runner import lock
+from saksrobot.runner.model import Run
+from saksrobot.scheduler import SchedulerService
+from saksrobot.settings import load_settings
+from saksrobot.web import create_app
+from saksrobot.web.users import Role, UserStore
+from saksrobot.workitems import WorkItemStore, utcnow
+
+pytestmark = [pytest.mark.browser, pytest.mark.acceptance]
+PASSWORD = "et-langt-passord-2026"
+# every rule of axe's default run (WCAG 2.0/2.1 A and AA and best practices), and the experimental
+# check that a control's visible text is in its accessible name (WCAG 2.5.3)
+AXE_OPTIONS = {"rules": {"label-content-name-mismatch": {"enabled": True}}}
+PAGES = {  # path: the roles that see it
+    "/": ("kari", "leder", "ada"), "/roboter": ("kari", "leder", "ada"), "/tidsplaner/ny": ("kari", "ada"),
+    "/tidsplaner/1": ("kari", "ada"), "/kjoringer": ("kari", "leder", "ada"), "/manuell": ("kari", "leder", "ada"),
+    "/gevinst": ("kari", "leder", "ada"), "/arbeidere": ("ada",), "/brukere": ("ada",), "/innstillinger": ("ada",),
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    """The control room over a database with a bit of everything: a schedule, runs (one running),
+    items handed over, a day's savings."""
+    tmp_path = tmp_path_factory.mktemp("a11y")
+    database = f"sqlite:///{tmp_path / 'saksrobot.db'}"
+    settings = load_settings(logs_dir=tmp_path / "logs", database={"url": database})
+    engine = make_engine(database)
+    users = UserStore(engine)
+    for name, role in (("kari", Role.OPERATOR), ("leder", Role.MANAGER), ("ada", Role.ADMIN)):
+        users.add(name, PASSWORD, role, name.capitalize())
+    service = SchedulerService(settings, engine, runner=lambda *a, **k: None)
+    service.store.create(service_spec(), by="kari")
+    items = WorkItemStore(engine)
+    for key in ("REQ-1", "REQ-2"):
+        items.add("archive_cases", key, {"title": "Søknad"})
+        items.hand_over(items.reserve("archive_cases"), "unknown_contact", "Fant ikke kontaktpersonen i arkivet")
+    log = GevinstLog(engine, settings.gevinst)
+    log.record("archive_cases", "REQ-0", "done", finished_at=utcnow())
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as s:
+        s.add(Run(id="run-1", robot="archive_cases", status="succeeded", started_at=utcnow(), finished_at=utcnow(),
+                  output_dir=str(tmp_path / "logs"), summary={"started_by": "kari", "items": {"done": 1, "manual": 2}}))
+        s.commit()
+    lock.acquire(engine, "invoices", "running-run", __import__("datetime").timedelta(hours=1))  # a robot runs
+    service.start()
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, engine, service), host="127.0.0.1", port=port,
+                                           log_config=None, access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    with sync_playwright() as p:
+        browser = launch(p, settings.browser)
+        yield f"http://127.0.0.1:{port}", browser
+        browser.close()
+    server.should_exit = True
+    thread.join(timeout=10)
+    service.shutdown()
+
+
+def service_spec():
+    from saksrobot.scheduler import ScheduleSpec
+
+    return ScheduleSpec(robot="archive_cases", days="hverdager", times="07:00")
+
+
+def violations(page) -> list[str]:  # noqa: ANN001 - a Playwright page
+    found = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in found]
+
+
+def logged_in(browser, base: str, user: str, width: int, height: int):  # noqa: ANN001, ANN201
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(f"{base}/logg-inn")
+    page.get_by_label("Brukernavn").fill(user)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    return page
+
+
+@pytest.mark.parametrize("width, height", [(1366, 900), (390, 844)])
+def test_every_page_of_every_role_has_no_wcag_violation(room, width, height):
+    base, browser = room
+    problems = []
+    anonymous = browser.new_page(viewport={"width": width, "height": height})
+    anonymous.goto(f"{base}/logg-inn")
+    problems += [f"/logg-inn: {v}" for v in violations(anonymous)]
+    anonymous.get_by_role("button", name="Logg inn").click()  # a failed log-in: the error shown
+    problems += [f"/logg-inn (feil): {v}" for v in violations(anonymous)]
+    anonymous.close()
+    for user in ("kari", "leder", "ada"):
+        page = logged_in(browser, base, user, width, height)
+        for path, users in PAGES.items():
+            if user in users:
+                page.goto(base + path)
+                problems += [f"{user} {path}: {v}" for v in violations(page)]
+        if user == "kari":  # a form with errors, and a message after an action
+            page.goto(f"{base}/tidsplaner/ny")
+            page.get_by_label("Klokkeslett").fill("25:99")
+            page.get_by_role("button", name="Lagre").click()
+            problems += [f"{user} skjema med feil: {v}" for v in violations(page)]
+        page.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", ["/logg-inn", *PAGES])
+def test_no_page_is_wider_than_a_320_px_screen(room, path):
+    base, browser = room
+    page = logged_in(browser, base, "ada", 320, 640)
+    page.goto(base + path)
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    page.close()
+    assert widths[0] <= widths[1], f"{path} is {widths[0]} px wide on a {widths[1]} px screen"
+
+
+def test_the_html_savings_report_has_no_violation(room, tmp_path):
+    from datetime import date, datetime
+
+    from saksrobot.gevinst import build_report, parse_period, plan_of
+    from saksrobot.gevinst.html import render_html
+
+    settings = load_settings(database={"url": f"sqlite:///{tmp_path / 'r.db'}"})
+    engine = make_engine(settings.database.url)
+    log = GevinstLog(engine, settings.gevinst)
+    for n, process in enumerate(("archive_cases", "invoices", "archive_cases")):
+        log.record(process, f"K{n}", "done", finished_at=datetime(2026, 3, 1 + n, 10))
+    html = render_html(build_report(engine, settings.gevinst, plan_of(settings), parse_period("2026"),
+                                    today=date(2026, 6, 30)))
+    _, browser = room
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.set_content(html)
+    assert violations(page) == []
+    page.close()
+
+
+def test_an_operator_handles_an_item_with_the_keyboard_only(room):
+    """Skip link, the menu, the manual queue and its buttons, all by Tab and Enter; the focus always
+    shows (WCAG 2.1.1, 2.4.1, 2.4.7)."""
+    base, browser = room
+    page = logged_in(browser, base, "kari", 1366, 900)
+
+    def tab_to(name: str, limit: int = 60) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            focused = page.evaluate("document.activeElement.innerText || document.activeElement.value || ''")
+            if focused.strip().startswith(name):
+                outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+                assert outline != "none", f"the focus on «{name}» does not show"
+                return
+        raise AssertionError(f"«{name}» not reached with Tab")
+
+    tab_to("Hopp til innholdet")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "innhold"
+    page.goto(f"{base}/")
+    tab_to("Manuell behandling")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Manuell behandling")
+    tab_to("Merk som behandlet")  # (past the robot filter and the first item's note field)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("er merket som behandlet")
+    page.close()

@@ -323,7 +323,7 @@ def report(
     from zoneinfo import ZoneInfo
 
     from saksrobot.gevinst import build_report, parse_period, plan_of
-    from saksrobot.gevinst.report import render_csv, render_table
+    from saksrobot.gevinst.report import render_table
 
     settings = _settings()
     with _errors_shown():
@@ -340,27 +340,16 @@ def report(
     if fmt is ReportFormat.TABLE:
         render_table(result, console)
         return
-    if fmt is ReportFormat.XLSX:
-        from saksrobot.gevinst.excel import write_xlsx
+    from saksrobot.gevinst.export import export, file_name
 
-        target = output or Path(f"gevinst-{chosen.label.replace('..', '_til_')}.xlsx")
-        console.print(f"Wrote {write_xlsx(result, target)}")
+    data = export(result, fmt.value)  # the file the control room's Gevinst page downloads too
+    if output is None and fmt is not ReportFormat.XLSX:
+        sys.stdout.write(data.decode("utf-8-sig"))
         return
-    if fmt is ReportFormat.JSON:
-        text = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
-    elif fmt is ReportFormat.CSV:
-        text = render_csv(result)
-    else:
-        from saksrobot.gevinst.html import render_html
-
-        text = render_html(result)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    # a byte-order mark lets Norwegian Excel open the CSV file with æ, ø and å intact
-    output.write_text(text, encoding="utf-8-sig" if fmt is ReportFormat.CSV else "utf-8")
-    console.print(f"Wrote {output}")
+    target = output or Path(file_name(result, fmt.value))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    console.print(f"Wrote {target}")
 
 
 @report_app.command("summary")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -53,8 +54,8 @@ def _view_sheet(sheet: Worksheet, view: View) -> None:
     sheet.cell(sheet.max_row, 2).number_format = "0.00"
 
 
-def write_xlsx(report: Report, path: Path) -> Path:
-    """Write the report to ``path`` (.xlsx) and return it."""
+def write_xlsx(report: Report, path: Path | IO[bytes]) -> Path | IO[bytes]:
+    """Write the report to ``path`` (.xlsx, or a binary file object) and return it."""
     book = Workbook()
     book.remove(book.active)
     for view in report.views:
@@ -103,6 +104,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
     constants.cell(constants.max_row, 1).font = BOLD
     for text in footer_lines(report):
         constants.append([text])
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(path, Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path

@@ -24,6 +24,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from saksrobot.errors import SaksrobotError
+from saksrobot.gevinst import parse_period
+from saksrobot.gevinst.export import FORMATS, export, file_name
+from saksrobot.gevinst.html import report_fragment
 from saksrobot.intake.folder import reason_file_of
 from saksrobot.privacy import mask
 from saksrobot.runner import RobotBusy, known_robots, lock
@@ -347,10 +350,41 @@ class ControlRoom:
 
     # --- Gevinst --------------------------------------------------------------------------------
 
-    def gevinst(self, request: Request) -> Response:
+    def _gevinst_report(self, periode: str, robot: str) -> tuple[date, Any, Any, str | None]:
+        """(today, headline, report, problem) of the Gevinst page's choices; an unknown period is
+        shown as a problem (with this year's report)."""
+        day = datetime.now(TZ).date()
+        try:
+            period = parse_period(periode or f"{day:%Y}")
+            problem = None
+        except SaksrobotError as exc:
+            period, problem = parse_period(f"{day:%Y}"), f"Ukjent periode «{periode}»: {exc.message}"
+        robot = robot if robot in self._report_robots() else ""
+        headline, report = pages.gevinst(self.settings, self.engine, day, period, robot or None)
+        return day, headline, report, problem
+
+    def _report_robots(self) -> list[str]:
+        return sorted(set(known_robots(self.settings)) | set(self.settings.gevinst.baselines))
+
+    def gevinst(self, request: Request, periode: str = "", robot: str = "") -> Response:
         user = self.guard(request, EVERYONE)
-        headline, fragment = pages.gevinst(self.settings, self.engine, datetime.now(TZ).date())
-        return self.page(request, "gevinst.html", user, headline=headline, fragment=fragment)
+        day, headline, report, problem = self._gevinst_report(periode, robot)
+        downloads = [(fmt.upper(), "/gevinst/last-ned?" + urlencode(
+            {"periode": report.period.label, "robot": report.robot or "", "format": fmt}))
+            for fmt in ("xlsx", "csv", "html")]
+        return self.page(request, "gevinst.html", user, status=422 if problem else 200, headline=headline,
+                         report=report, total=report.views[0].total, fragment=report_fragment(report),
+                         plan=pages.plan_status(report, day), problem=problem, periode=periode or report.period.label,
+                         robot=report.robot or "", robots=self._report_robots(), downloads=downloads)
+
+    def gevinst_file(self, request: Request, periode: str = "", robot: str = "", format: str = "xlsx") -> Response:  # noqa: A002
+        """The report of the Gevinst page's choices as the file ``saksrobot report --format`` writes."""
+        self.guard(request, EVERYONE)
+        _, _, report, problem = self._gevinst_report(periode, robot)
+        if problem or format not in FORMATS:
+            raise HTTPException(404, problem or f"Ukjent format «{format}»")
+        return Response(export(report, format), media_type=FORMATS[format], headers={
+            "Content-Disposition": f'attachment; filename="{file_name(report, format)}"'})
 
     # --- Brukere og innstillinger (admin) -------------------------------------------------------
 
@@ -408,7 +442,7 @@ class ControlRoom:
             ("/manuell", self.manual, get), ("/manuell/{item_id}/behandlet", self.resolve, post),
             ("/manuell/{item_id}/prov-igjen", self.requeue, post),
             ("/manuell/{item_id}/{kind}", self.item_file, get),
-            ("/gevinst", self.gevinst, get),
+            ("/gevinst", self.gevinst, get), ("/gevinst/last-ned", self.gevinst_file, get),
             ("/brukere", self.users_page, get), ("/brukere", self.add_user, post),
             ("/brukere/{username}", self.change_user, post),
             ("/innstillinger", self.settings_page, get),

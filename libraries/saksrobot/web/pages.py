@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from saksrobot.gevinst import GevinstRow, build_report, parse_period, plan_of, summarize
-from saksrobot.gevinst.html import report_fragment
+from saksrobot.gevinst import GevinstRow, Period, Report, build_report, parse_period, plan_of, summarize
+from saksrobot.gevinst.report import fmt_number
 from saksrobot.gevinst.summary import utc_of
 from saksrobot.intake.folder import Folder
 from saksrobot.runner import Run, mark_lost
@@ -171,8 +171,9 @@ class Headline:
     year_hours: float
 
 
-def gevinst(settings: Settings, engine: Engine, day: date) -> tuple[dict[str, Any], str]:
-    """Hours saved per robot this tertial and this year, and the year's manager report as HTML."""
+def gevinst(settings: Settings, engine: Engine, day: date, period: Period,
+            robot: str | None = None) -> tuple[dict[str, Any], Report]:
+    """Hours saved per robot this tertial and this year, and the manager report of ``period``."""
     tertial = parse_period(f"{day:%Y}-T{(day.month - 1) // 4 + 1}")
     year = parse_period(f"{day:%Y}")
     this_tertial = {line.process: line for line in summarize(engine, tertial)}
@@ -181,5 +182,17 @@ def gevinst(settings: Settings, engine: Engine, day: date) -> tuple[dict[str, An
              for line in summarize(engine, year)]
     headline = {"tertial": tertial.label, "year": year.label, "lines": lines,
                 "tertial_hours": sum(h.tertial_hours for h in lines), "year_hours": sum(h.year_hours for h in lines)}
-    report = build_report(engine, settings.gevinst, plan_of(settings), year)
-    return headline, report_fragment(report)
+    return headline, build_report(engine, settings.gevinst, plan_of(settings), period, robot, today=day)
+
+
+def plan_status(report: Report, day: date) -> str | None:
+    """«På plan» or «Bak plan» for the report's period so far, with the numbers behind it (the plan
+    pro rata by days elapsed); ``None`` without a plan or before the period begins."""
+    total, period = report.views[0].total, report.period
+    elapsed = (min(max(day + timedelta(days=1), period.start), period.end) - period.start).days
+    if not total.planned_hours or elapsed <= 0:
+        return None
+    expected = total.planned_hours * elapsed / (period.end - period.start).days
+    verdict = "På plan" if total.hours >= expected else "Bak plan"
+    return (f"{verdict}: {fmt_number(total.hours, 1)} timer frigjort, {fmt_number(expected, 1)} timer planlagt så "
+            f"langt i perioden ({fmt_number(total.planned_hours, 1)} for hele perioden).")

@@ -525,3 +525,34 @@ def test_the_overview_counts_each_item_handed_over_today_once(room):
     assert '<div class="verdi" id="manuell-i-dag">1</div>' in page
     row = page.split(f"<tr><td>{ROBOT}</td>")[1].split("</tr>")[0]
     assert row == '<td class="tall">1</td><td class="tall">1</td>'
+
+
+def test_the_gevinst_page_reports_a_chosen_period_and_downloads_what_the_cli_writes(room, tmp_path, monkeypatch):
+    from datetime import datetime
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from saksrobot.cli import app
+
+    GevinstLog(room.engine, room.settings.gevinst).record(ROBOT, "K1", "done", finished_at=datetime(2026, 3, 2, 10))
+    manager = room.as_user("mona")
+    choice = {"periode": "2026-T1", "robot": ROBOT}
+    page = manager.get("/gevinst", params=choice).text
+    assert 'value="2026-T1"' in page and f'<option value="{ROBOT}" selected>' in page
+    assert '<p class="advarsel" id="plan">Bak plan: ' in page  # one case in a tertial that has ended
+    assert "Timer frigjort 2026-T1" in page and 'id="kroner-periode">' in page and 'id="arsverk-periode">' in page
+    csv = manager.get("/gevinst/last-ned", params={**choice, "format": "csv"})
+    assert csv.headers["content-disposition"] == f'attachment; filename="gevinst-2026-T1-{ROBOT}.csv"'
+    monkeypatch.setenv("SAKSROBOT_DATABASE__URL", room.engine.url.render_as_string())
+    written = tmp_path / "fra-kommandolinjen.csv"
+    result = CliRunner().invoke(app, ["report", "--period", "2026-T1", "--robot", ROBOT, "--format", "csv",
+                                      "--output", str(written)])
+    assert result.exit_code == 0, result.output
+    assert csv.content == written.read_bytes()
+    xlsx = manager.get("/gevinst/last-ned", params={**choice, "format": "xlsx"})
+    assert load_workbook(BytesIO(xlsx.content)).sheetnames[0] == "Periode"
+    assert manager.get("/gevinst/last-ned", params={**choice, "format": "exe"}).status_code == 404
+    wrong = manager.get("/gevinst", params={"periode": "2026-T9"})
+    assert wrong.status_code == 422 and "Ukjent periode «2026-T9»" in wrong.text and 'aria-invalid="true"' in wrong.text

@@ -48,6 +48,7 @@ RULES: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/manuell/{item_id}/prov-igjen"): OPS,
     ("GET", "/manuell/{item_id}/{kind}"): ALL,
     ("GET", "/gevinst"): ALL,
+    ("GET", "/gevinst/last-ned"): ALL,
     ("GET", "/brukere"): ADMIN,
     ("POST", "/brukere"): ADMIN,
     ("POST", "/brukere/{username}"): ADMIN,

@@ -230,11 +230,14 @@ def _store(settings: Settings):  # noqa: ANN202 - import kept lazy for a fast --
 
 
 def _print_items(items: list) -> None:
-    table = Table("Id", "Prosess", "Nøkkel", "Status", "Forsøk", "Årsak", "Behandlet", "Resultat", "Endret (UTC)")
+    from saksrobot.web.pages import oslo
+
+    table = Table("Id", "Prosess", "Nøkkel", "Status", "Forsøk", "Årsak", "Behandlet", "Resultat", "Endret")
     for i in items:
         handled = f"{i.resolved_by}: {i.resolution_note or '(ingen merknad)'}" if i.resolved_by else ""
-        table.add_row(str(i.id), i.process, i.key, i.state, str(i.attempts), i.reason_text or "", handled,
-                      ", ".join(f"{k}={v}" for k, v in (i.result or {}).items()), f"{i.updated_at:%Y-%m-%d %H:%M}")
+        result = ", ".join(f"{k}={v}" for k, v in (i.result or {}).items())
+        table.add_row(str(i.id), i.process, i.key, i.state, str(i.attempts), i.reason_text or "", handled, result,
+                      f"{oslo(i.updated_at):%d.%m.%Y %H:%M}")
     console.print(table)
 
 
@@ -412,12 +415,13 @@ def user_add(
 @user_app.command("list")
 def user_list() -> None:
     """List users, their roles and last log-in (never passwords)."""
+    from saksrobot.web.pages import oslo
     from saksrobot.web.users import UserStore
 
-    table = Table("Brukernavn", "Navn", "Rolle", "Aktiv", "Sist innlogget (UTC)")
+    table = Table("Brukernavn", "Navn", "Rolle", "Aktiv", "Sist innlogget")
     for u in UserStore(_engine(_settings())).all():
         table.add_row(u.username, u.name, u.role, "ja" if u.active else "nei",
-                      f"{u.last_login_at:%Y-%m-%d %H:%M}" if u.last_login_at else "")
+                      f"{oslo(u.last_login_at):%d.%m.%Y %H:%M}" if u.last_login_at else "")
     console.print(table)
 
 

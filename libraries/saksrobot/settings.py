@@ -238,7 +238,10 @@ class RunnerSettings(_Section):
 
 
 class RobotSettings(_Section):
-    """What one robot needs (``[robots.<name>]``)."""
+    """What one robot is called and needs (``[robots.<name>]``)."""
+
+    title: str = ""  # its name for staff, in Norwegian (empty: the code name)
+    description: str = ""  # what it does, one sentence for staff
 
     queue: str = "default"  # the capability a worker must offer to run it (e.g. browser, api, sak-360)
     systems: list[Literal["archive", "schooladmin"]] = ["archive"]  # sessions it holds (max_sessions)
@@ -310,6 +313,10 @@ class Settings(BaseSettings):
     def robot(self, name: str) -> RobotSettings:
         """What ``robot`` needs: its ``[robots.<name>]`` section, else the defaults."""
         return self.robots.get(name, RobotSettings())
+
+    def robot_title(self, name: str) -> str:
+        """The robot's name for staff (its code name when it has no title)."""
+        return self.robot(name).title or name
 
     def path(self, value: Path | str) -> Path:
         """Resolve a path setting against the project folder."""

@@ -159,7 +159,7 @@ def test_archivist_schedules_runs_and_handles_items(room):
     page.get_by_role("link", name="Oversikt").click()
     expect(page.locator("#saker-i-dag")).to_have_text("6")
     page.get_by_role("link", name="Gevinst").click()
-    expect(page.locator("#gevinst-per-robot")).to_contain_text("ppt_referrals")
+    expect(page.locator("#gevinst-per-robot")).to_contain_text("Henvisninger til PPT")  # its name for staff
 
 
 def test_manager_reads_but_cannot_change_and_visitors_must_log_in(room):

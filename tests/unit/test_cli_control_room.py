@@ -50,7 +50,7 @@ def test_schedule_add_next_pause_resume_edit_remove(database):
 def test_schedule_add_refuses_bad_input_in_norwegian(database, arguments):
     result = runner.invoke(app, ["schedule", "add", *arguments])
     assert result.exit_code == 2
-    assert "ukjent" in result.output or "klokkeslett" in result.output
+    assert "Ukjent" in result.output or "klokkeslett" in result.output  # a sentence, in Norwegian
     assert ScheduleStore(database).all() == []
 
 

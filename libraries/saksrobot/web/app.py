@@ -70,6 +70,7 @@ class ControlRoom:
         self.throttle = LoginThrottle(settings.web.login_attempts, settings.web.login_window_minutes * 60)
         self.templates = Jinja2Templates(directory=HERE / "templates")
         self.templates.env.filters["tid"] = lambda m: "" if m is None else f"{pages.oslo(m):%d.%m.%Y %H:%M}"
+        self.templates.env.filters["robot"] = settings.robot_title  # the robot's name for staff
         self.templates.env.filters["timer"] = lambda hours: f"{hours:.1f}".replace(".", ",")
         self.templates.env.filters["mask"] = lambda text: mask(str(text or ""))
         self.templates.env.globals["Role"] = Role
@@ -158,8 +159,10 @@ class ControlRoom:
         schedules = [(s, ScheduleSpec.of(s)) for s in self.service.store.all()]
         plans = {s.id: upcoming(spec, self.service.calendar, start) for s, spec in schedules}
         running = lock.running(self.engine)
-        return self.page(request, "robots.html", user, robots=known_robots(self.settings), schedules=schedules,
-                         plans=plans, start=start, fra=fra or "", running=running)
+        robots = known_robots(self.settings)
+        return self.page(request, "robots.html", user, robots=robots, schedules=schedules, plans=plans, start=start,
+                         fra=fra or "", running=running,
+                         descriptions={robot: self.settings.robot(robot).description for robot in robots})
 
     def _schedule_form(self, request: Request, user: User, schedule_id: int | None, values: dict[str, Any],
                        problems: list[str] | None = None, status: int = 200,
@@ -245,14 +248,16 @@ class ControlRoom:
         try:
             self.service.run_now(robot, user.username)
         except RobotBusy as busy:
-            message = (f"{robot} kjører allerede. Vent til kjøringen er ferdig." if type(busy) is RobotBusy
-                       else f"{busy}.")  # waits in the workers' queue already
+            message = (f"{self.settings.robot_title(robot)} kjører allerede. Vent til kjøringen er ferdig."
+                       if type(busy) is RobotBusy else f"{busy}.")  # waits in the workers' queue already
             return self.back(request, "/kjoringer", message, "feil")
         except ValueError:
             raise HTTPException(404, "Ukjent robot") from None
         if self.settings.runner.mode == "workers":
-            return self.back(request, "/kjoringer", f"{robot} er lagt i kø og startes av en ledig arbeider.")
-        return self.back(request, "/kjoringer", f"{robot} er startet. Siden viser kjøringen når den er i gang.")
+            return self.back(request, "/kjoringer", f"{self.settings.robot_title(robot)} er lagt i kø og startes av "
+                                                    "en ledig arbeider.")
+        return self.back(request, "/kjoringer", f"{self.settings.robot_title(robot)} er startet. Siden viser "
+                                                "kjøringen når den er i gang.")
 
     # --- Kjøringer ------------------------------------------------------------------------------
 
@@ -336,7 +341,8 @@ class ControlRoom:
             item = self.items.resolve(item_id, user.username, note)
         except (NoSuchItem, SaksrobotError) as exc:
             return self.back(request, back, str(exc), "feil")
-        return self.back(request, back, f"{item.process} {item.key} er merket som behandlet.")
+        return self.back(request, back, f"{self.settings.robot_title(item.process)} {item.key} er merket som "
+                                        "behandlet.")
 
     async def requeue(self, request: Request, item_id: int) -> Response:
         self.guard(request, OPERATORS)
@@ -345,8 +351,8 @@ class ControlRoom:
             item = self.items.requeue(item_id)
         except (NoSuchItem, SaksrobotError) as exc:
             return self.back(request, back, str(exc), "feil")
-        return self.back(request, back, f"{item.process} {item.key} er sendt tilbake til roboten og tas ved neste "
-                                        "kjøring.")
+        return self.back(request, back, f"{self.settings.robot_title(item.process)} {item.key} er sendt tilbake "
+                                        "til roboten og tas ved neste kjøring.")
 
     # --- Gevinst --------------------------------------------------------------------------------
 
@@ -420,7 +426,8 @@ class ControlRoom:
 
     def settings_page(self, request: Request) -> Response:
         user = self.guard(request, ADMINS)
-        return self.page(request, "settings.html", user, settings=self.settings.redacted())
+        return self.page(request, "settings.html", user, settings=self.settings.redacted(), sections=pages.SECTIONS,
+                         keys=pages.KEYS)
 
     # --- app ------------------------------------------------------------------------------------
 

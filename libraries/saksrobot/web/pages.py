@@ -196,3 +196,28 @@ def plan_status(report: Report, day: date) -> str | None:
     verdict = "På plan" if total.hours >= expected else "Bak plan"
     return (f"{verdict}: {fmt_number(total.hours, 1)} timer frigjort, {fmt_number(expected, 1)} timer planlagt så "
             f"langt i perioden ({fmt_number(total.planned_hours, 1)} for hele perioden).")
+
+
+# the settings page in Norwegian: each section and the keys staff ask about (the key itself, as written in
+# config/local.toml, stays beside it)
+SECTIONS = {"home": "Prosjektmappe", "logs_dir": "Mappe for kjøringenes logger", "dry_run": "Tørrkjøring",
+            "database": "Database", "archive": "Arkivsystemet", "schooladmin": "Skoleadministrativt system",
+            "browser": "Nettleser (Chromium)", "simulators": "Simulatorer", "identity": "Fødselsnummer",
+            "ppt": "PPT-henvisninger", "invoices": "Inngående fakturaer", "workitems": "Oppgavekø",
+            "gevinst": "Gevinstrealisering", "scheduler": "Tidsplaner", "web": "Kontrollrommet",
+            "runner": "Kjøring av roboter", "robots": "Roboter", "logging": "Logging"}
+KEYS = {"url": "Adresse", "backend": "Tilkobling (api eller ui)", "base_url": "Adresse", "username": "Brukernavn",
+        "password": "Passord", "api_key": "API-nøkkel", "timeout_seconds": "Tidsavbrudd (sekunder)",
+        "retries": "Nye forsøk ved feil", "retry_backoff_seconds": "Ventetid før nytt forsøk (sekunder)",
+        "max_sessions": "Samtidige kjøringer mot systemet", "headless": "Uten vindu",
+        "screenshots_on_failure": "Skjermbilde ved feil", "trace_on_failure": "Sporingsfil ved feil",
+        "folder": "Mappe", "lease_minutes": "Reservasjon av en oppgave (minutter)",
+        "max_attempts": "Forsøk før en oppgave feiler", "backoff_seconds": "Ventetid mellom forsøk (sekunder)",
+        "retention_days": "Personopplysninger slettes etter (dager)", "encryption_key": "Krypteringsnøkkel",
+        "closed_days": "Stengte dager hvert år", "closed_dates": "Stengte datoer",
+        "misfire_grace_minutes": "Ta igjen kjøringer inntil (minutter)",
+        "max_run_minutes": "Lengste kjøretid (minutter)",
+        "sync_seconds": "Leser endrede tidsplaner hvert (sekunder)", "host": "Adresse å lytte på", "port": "Port",
+        "session_minutes": "Innlogging varer (minutter)", "https_only": "Bare HTTPS",
+        "mode": "Kjøres lokalt eller på arbeidere", "heartbeat_seconds": "Livstegn hvert (sekunder)",
+        "stalled_seconds": "Arbeider regnes som død etter (sekunder)", "level": "Loggnivå"}

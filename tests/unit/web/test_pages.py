@@ -18,11 +18,13 @@ from webroom import ROBOT, Room, hold_robot, release_robot
 
 from saksrobot.gevinst import GevinstLog
 from saksrobot.runner import Run
+from saksrobot.settings import load_settings
 from saksrobot.web import pages
 from saksrobot.workitems import State, utcnow
 
 FNR = "03851598730"  # a synthetic (Tenor) fødselsnummer with valid check digits
 MASKED = "*" * 11
+TITLE = load_settings().robot_title(ROBOT)  # what staff see: the robot's Norwegian name
 SCHEDULE = {"robot": ROBOT, "days": "hverdager", "times": "07:00", "follow_calendar": "on", "enabled": "on",
             "misfire_grace_minutes": "60", "max_run_minutes": "120"}
 
@@ -57,7 +59,7 @@ def test_run_now_starts_the_robot_and_says_so(room):
     assert call["robot"] == ROBOT and call["started_by"] == "ola (kjør nå)"
     assert call["timeout"] == room.settings.scheduler.max_run_minutes * 60
     page = operator.get("/kjoringer").text
-    assert f'<p class="melding ok" role="status">{ROBOT} er startet.' in page
+    assert f'<p class="melding ok" role="status">{TITLE} er startet.' in page
     assert "er startet" not in operator.get("/kjoringer").text  # a flash is shown once
 
 
@@ -70,7 +72,7 @@ def test_run_now_while_the_robot_runs_says_it_runs_already(room):
         response = post(room, operator, f"/roboter/{ROBOT}/kjor")
         assert response.status_code == 303 and response.headers["location"] == "/kjoringer"
         page = operator.get("/kjoringer").text
-        assert f'<p class="melding feil" role="status">{ROBOT} kjører allerede. Vent til kjøringen er ferdig.' in page
+        assert f'<p class="melding feil" role="status">{TITLE} kjører allerede. Vent til kjøringen er ferdig.' in page
     finally:
         release_robot(room.engine)
     assert not room.runner.called.wait(0.3)
@@ -97,7 +99,7 @@ def test_resolve_records_who_and_what(room):
     assert resolved.resolution_note == "Sak 26/00012 opprettet for hånd" and resolved.finished_at is not None
     assert resolved.reason_text == "Fant ikke kontaktpersonen i arkivet"  # the robot's reason, kept
     page = operator.get("/manuell").text
-    assert f"{ROBOT} REQ-1 er merket som behandlet." in page
+    assert f"{TITLE} REQ-1 er merket som behandlet." in page
     assert f'data-item="{item.id}"' not in page and "Ingenting venter på manuell behandling." in page
 
 
@@ -403,7 +405,7 @@ def test_error_and_flash_messages_are_masked(room):
     post(room, operator, f"/manuell/{item.id}/behandlet", note=f"Opprettet sak for {FNR}")
     assert room.items.get(item.id).resolution_note == f"Opprettet sak for {MASKED}"
     page = operator.get("/manuell").text
-    assert f"{ROBOT} REQ-1 er merket som behandlet." in page and FNR not in page
+    assert f"{TITLE} REQ-1 er merket som behandlet." in page and FNR not in page
 
 
 def test_no_secret_on_the_settings_page(make_room):
@@ -414,7 +416,9 @@ def test_no_secret_on_the_settings_page(make_room):
                      simulators={"api_key": "simulator-key-top-secret", "password": "simulator-password-top-secret"})
     assert room.settings.archive.api_key.get_secret_value() == "archive-api-key-top-secret"
     page = room.as_user("ada").get("/innstillinger")
-    assert page.status_code == 200 and "<h2>archive</h2>" in page.text and "**********" in page.text
+    assert page.status_code == 200 and "**********" in page.text
+    assert '<h2>Arkivsystemet <small class="dempet"><code>archive</code></small></h2>' in page.text  # Norwegian
+    assert "<th>API-nøkkel <small" in page.text
     for secret in secrets:
         assert secret not in page.text
     assert room.settings.archive.base_url in page.text  # the rest is shown
@@ -472,7 +476,7 @@ def test_deleting_deactivating_and_sending_back_ask_first(room):
     assert "<summary>Send tilbake til roboten</summary>" in admin.get("/manuell").text
     assert "Ja, send tilbake" in admin.get("/manuell").text
     robots = admin.get("/roboter").text
-    assert "<summary>Slett</summary>" in robots and f"Tidsplan {schedule_id} for {ROBOT} slettes." in robots
+    assert "<summary>Slett</summary>" in robots and f"Tidsplan {schedule_id} for {TITLE} slettes." in robots
     users = admin.get("/brukere").text
     assert "<summary>Deaktiver</summary>" in users and "Ja, deaktiver ola" in users
 
@@ -523,7 +527,7 @@ def test_the_overview_counts_each_item_handed_over_today_once(room):
     post(room, operator, f"/manuell/{item.id}/behandlet")
     page = operator.get("/").text
     assert '<div class="verdi" id="manuell-i-dag">1</div>' in page
-    row = page.split(f"<tr><td>{ROBOT}</td>")[1].split("</tr>")[0]
+    row = page.split(f"<tr><td>{TITLE}</td>")[1].split("</tr>")[0]
     assert row == '<td class="tall">1</td><td class="tall">1</td>'
 
 
@@ -556,3 +560,10 @@ def test_the_gevinst_page_reports_a_chosen_period_and_downloads_what_the_cli_wri
     assert manager.get("/gevinst/last-ned", params={**choice, "format": "exe"}).status_code == 404
     wrong = manager.get("/gevinst", params={"periode": "2026-T9"})
     assert wrong.status_code == 422 and "Ukjent periode «2026-T9»" in wrong.text and 'aria-invalid="true"' in wrong.text
+
+
+def test_robots_are_shown_by_their_norwegian_name_with_the_code_name_as_a_detail(room):
+    page = room.as_user("ola").get("/roboter").text
+    row = page.split(f'<tr id="robot-{ROBOT}">')[1].split("</tr>")[0]
+    assert f'<td>{TITLE}<br><small class="dempet">{ROBOT}</small>' in row
+    assert room.settings.robot(ROBOT).description in row

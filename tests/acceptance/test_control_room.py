@@ -112,7 +112,7 @@ def test_archivist_schedules_runs_and_handles_items(room):
     expect(page.locator(f"#tidsplan-{schedule.id}")).to_contain_text("Aktiv")
 
     # run a robot now and watch it finish
-    page.locator("#robot-ppt_referrals").get_by_role("button", name="Kjør nå ppt_referrals").click()
+    page.locator("#robot-ppt_referrals").get_by_role("button", name="Kjør nå Henvisninger til PPT").click()
     expect(page).to_have_url(re.compile(r"/kjoringer"))
     first = page.locator("#kjoringer tbody tr").first
     deadline = time.monotonic() + 240

@@ -35,6 +35,7 @@ PAGES = {  # path: the roles that see it
     "/": ("kari", "leder", "ada"), "/roboter": ("kari", "leder", "ada"), "/tidsplaner/ny": ("kari", "ada"),
     "/tidsplaner/1": ("kari", "ada"), "/kjoringer": ("kari", "leder", "ada"), "/manuell": ("kari", "leder", "ada"),
     "/gevinst": ("kari", "leder", "ada"), "/arbeidere": ("ada",), "/brukere": ("ada",), "/innstillinger": ("ada",),
+    "/kjoringer/run-1": ("kari", "leder"),
 }
 
 

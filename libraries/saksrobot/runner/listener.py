@@ -13,7 +13,7 @@ from typing import Any
 
 from saksrobot.privacy import mask
 
-ITEM = re.compile(r"^Work item (?P<key>\S+): (?P<outcome>done|manual|retry|failed)\b")
+ITEM = re.compile(r"^Work item (?P<key>\S+): (?P<outcome>done|manual|retry|failed)\b(?: \((?P<reason>.*)\))?", re.S)
 NOTE = re.compile(r"^Run note: (?P<text>.+)", re.S)  # a line for the run's summary (what it validated with ...)
 
 
@@ -46,7 +46,8 @@ class RunListener:
     def log_message(self, message: Any) -> None:
         message.message = mask(message.message)
         if match := ITEM.match(message.message):
-            self._write(kind="item", task=self._task, key=match["key"], outcome=match["outcome"])
+            self._write(kind="item", task=self._task, key=match["key"], outcome=match["outcome"],
+                        **({"reason": match["reason"]} if match["reason"] else {}))
         elif match := NOTE.match(message.message):
             self._write(kind="note", task=self._task, text=match["text"])
 

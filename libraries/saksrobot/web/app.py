@@ -276,6 +276,14 @@ class ControlRoom:
         rows = [(w, worker_state(w, stalled), runs) for w, runs in workers_with_runs(self.engine)]
         return self.page(request, "workers.html", user, workers=rows, mode=self.settings.runner.mode)
 
+    def run_page(self, request: Request, run_id: str) -> Response:
+        """A run in Norwegian: its status, tasks and each item's outcome and reason."""
+        user = self.guard(request, EVERYONE)
+        detail = pages.run_detail(self.engine, run_id)
+        if detail is None:
+            raise HTTPException(404, "Ingen slik kjøring")
+        return self.page(request, "run.html", user, detail=detail, run=detail.row)
+
     def run_file(self, request: Request, run_id: str, name: str) -> Response:
         """A file of a run's output folder: log.html, and what it links to (report.html, screenshots)."""
         self.guard(request, EVERYONE)
@@ -444,7 +452,8 @@ class ControlRoom:
             ("/tidsplaner/{schedule_id}/pause", self.pause, post),
             ("/tidsplaner/{schedule_id}/fortsett", self.resume, post),
             ("/tidsplaner/{schedule_id}/slett", self.delete_schedule, post),
-            ("/kjoringer", self.runs, get), ("/kjoringer/{run_id}/{name:path}", self.run_file, get),
+            ("/kjoringer", self.runs, get), ("/kjoringer/{run_id}", self.run_page, get),
+            ("/kjoringer/{run_id}/{name:path}", self.run_file, get),
             ("/arbeidere", self.workers, get),
             ("/manuell", self.manual, get), ("/manuell/{item_id}/behandlet", self.resolve, post),
             ("/manuell/{item_id}/prov-igjen", self.requeue, post),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -101,6 +102,40 @@ def runs(engine: Engine, *, robot: str | None = None, since: datetime | None = N
         query = query.where(Run.started_at < until)
     with Session(engine) as s:
         return [_row(run) for run in s.scalars(query)]
+
+
+@dataclass(frozen=True)
+class RunDetail:
+    """What a run did, in Norwegian, for staff who need not read Robot Framework's log."""
+
+    row: RunRow
+    finished: datetime | None
+    worker: str
+    tasks: list[dict[str, Any]]  # {"task", "status", "seconds"}
+    items: list[dict[str, Any]]  # {"key", "outcome", "reason", "task", "at"}, in the order they were settled
+
+
+TASK_STATUS = {"PASS": "Fullført", "FAIL": "Feilet", "SKIP": "Hoppet over", "NOT RUN": "Ikke kjørt"}
+
+
+def run_detail(engine: Engine, run_id: str) -> RunDetail | None:
+    """The run and what its ``items.jsonl`` says: each task's result and each item's outcome."""
+    found = run(engine, run_id)
+    if found is None:
+        return None
+    tasks, items = [], []
+    events = Path(found.output_dir) / "items.jsonl" if found.output_dir else None
+    if events is not None and events.is_file():
+        for line in events.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            if record.get("kind") == "task":
+                tasks.append({"task": record["task"], "status": TASK_STATUS.get(record["status"], record["status"]),
+                              "seconds": record.get("elapsed_s")})
+            elif record.get("kind") == "item":
+                items.append({"key": record["key"], "outcome": OUTCOMES.get(record["outcome"], record["outcome"]),
+                              "reason": record.get("reason", ""), "task": record.get("task", ""),
+                              "at": datetime.fromisoformat(record["at"])})
+    return RunDetail(_row(found), oslo(found.finished_at), found.worker or "", tasks, items)
 
 
 def run(engine: Engine, run_id: str) -> Run | None:

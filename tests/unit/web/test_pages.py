@@ -567,3 +567,23 @@ def test_robots_are_shown_by_their_norwegian_name_with_the_code_name_as_a_detail
     row = page.split(f'<tr id="robot-{ROBOT}">')[1].split("</tr>")[0]
     assert f'<td>{TITLE}<br><small class="dempet">{ROBOT}</small>' in row
     assert room.settings.robot(ROBOT).description in row
+
+
+def test_a_run_page_tells_in_norwegian_what_the_run_did(room, tmp_path):
+    import json
+
+    folder = log_folder(tmp_path, "run-page")
+    at = "2026-11-30T08:00:05+00:00"
+    records = [{"kind": "item", "task": "Behandle", "key": "REQ-1", "outcome": "done", "at": at},
+               {"kind": "item", "task": "Behandle", "key": "REQ-2", "outcome": "manual",
+                "reason": f"Fant ikke {FNR} i registeret", "at": at},
+               {"kind": "task", "task": "Behandle", "status": "PASS", "elapsed_s": 4.5, "at": at}]
+    (folder / "items.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    add_run(room, "page-run", folder, items={"done": 1, "manual": 1})
+    page = room.as_user("mona").get("/kjoringer/page-run").text
+    assert f"<h1>{TITLE}: kjøring page-run</h1>" in page and "Fullført" in page
+    assert '<td>Behandle</td><td>Fullført</td><td class="tall">4,5</td>' in page
+    assert "<td>REQ-2</td><td>til manuell</td><td>Fant ikke " in page and FNR not in page and MASKED in page
+    assert "Robot Framework-loggen (teknisk, engelsk)" in page
+    assert room.as_user("mona").get("/kjoringer/no-such-run").status_code == 404
+    assert 'href="/kjoringer/page-run"' in room.as_user("mona").get("/kjoringer").text

@@ -41,6 +41,7 @@ RULES: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/tidsplaner/{schedule_id}/fortsett"): OPS,
     ("POST", "/tidsplaner/{schedule_id}/slett"): OPS,
     ("GET", "/kjoringer"): ALL,
+    ("GET", "/kjoringer/{run_id}"): ALL,
     ("GET", "/kjoringer/{run_id}/{name:path}"): ALL,
     ("GET", "/arbeidere"): ALL,
     ("GET", "/manuell"): ALL,

@@ -81,7 +81,7 @@ def room(tmp_path_factory):
         time.sleep(0.05)
     with sync_playwright() as p:
         browser = launch(p, settings.browser)
-        yield f"http://127.0.0.1:{port}", browser
+        yield f"http://127.0.0.1:{port}", browser, database
         browser.close()
     server.should_exit = True
     thread.join(timeout=10)
@@ -111,7 +111,7 @@ def logged_in(browser, base: str, user: str, width: int, height: int):  # noqa: 
 
 @pytest.mark.parametrize("width, height", [(1366, 900), (390, 844)])
 def test_every_page_of_every_role_has_no_wcag_violation(room, width, height):
-    base, browser = room
+    base, browser, database = room
     problems = []
     anonymous = browser.new_page(viewport={"width": width, "height": height})
     anonymous.goto(f"{base}/logg-inn")
@@ -136,7 +136,7 @@ def test_every_page_of_every_role_has_no_wcag_violation(room, width, height):
 
 @pytest.mark.parametrize("path", ["/logg-inn", *PAGES])
 def test_no_page_is_wider_than_a_320_px_screen(room, path):
-    base, browser = room
+    base, browser, database = room
     page = logged_in(browser, base, "ada", 320, 640)
     page.goto(base + path)
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
@@ -157,7 +157,7 @@ def test_the_html_savings_report_has_no_violation(room, tmp_path):
         log.record(process, f"K{n}", "done", finished_at=datetime(2026, 3, 1 + n, 10))
     html = render_html(build_report(engine, settings.gevinst, plan_of(settings), parse_period("2026"),
                                     today=date(2026, 6, 30)))
-    _, browser = room
+    _, browser, _ = room
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.set_content(html)
     assert violations(page) == []
@@ -167,7 +167,7 @@ def test_the_html_savings_report_has_no_violation(room, tmp_path):
 def test_an_operator_handles_an_item_with_the_keyboard_only(room):
     """Skip link, the menu, the manual queue and its buttons, all by Tab and Enter; the focus always
     shows (WCAG 2.1.1, 2.4.1, 2.4.7)."""
-    base, browser = room
+    base, browser, database = room
     page = logged_in(browser, base, "kari", 1366, 900)
 
     def tab_to(name: str, limit: int = 60) -> None:
@@ -190,4 +190,47 @@ def test_an_operator_handles_an_item_with_the_keyboard_only(room):
     tab_to("Merk som behandlet")  # (past the robot filter and the first item's note field)
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("er merket som behandlet")
+    page.close()
+
+
+def test_on_a_phone_the_manager_downloads_the_report_and_the_operator_sends_an_item_back(room):
+    base, browser, database = room
+    manager = logged_in(browser, base, "leder", 390, 844)
+    manager.get_by_role("link", name="Gevinst").click()
+    manager.get_by_label("Periode").fill(f"{utcnow():%Y}")
+    manager.get_by_role("button", name="Vis rapporten").click()
+    expect(manager.locator("#timer-periode")).to_be_visible()
+    with manager.expect_download() as download:
+        manager.get_by_role("link", name="XLSX").click()
+    assert download.value.suggested_filename == f"gevinst-{utcnow():%Y}.xlsx"
+    manager.close()
+    operator = logged_in(browser, base, "kari", 390, 844)
+    operator.get_by_role("link", name="Manuell behandling").click()
+    row = operator.locator("#manuell tbody tr").first
+    row.get_by_text("Send tilbake til roboten").click()
+    row.get_by_role("button", name="Ja, send tilbake").click()
+    expect(operator.get_by_role("status")).to_contain_text("sendt tilbake")
+    operator.close()
+
+
+def test_the_runs_page_updates_itself_while_a_robot_runs_and_can_be_paused(room):
+    """No full-page refresh: the list is fetched again every 5 s while a robot runs (the fixture
+    holds a robot's lock), announced politely; the pause button stops it."""
+    base, browser, database = room
+    page = logged_in(browser, base, "kari", 1366, 900)
+    page.goto(f"{base}/kjoringer")
+    control = page.locator("#levende")
+    expect(control).to_be_visible()
+    expect(control).to_have_attribute("data-seconds", "5")
+    from sqlalchemy.orm import Session
+
+    engine = make_engine(database)
+    with Session(engine) as s:
+        s.add(Run(id="live-run", robot="invoices", status="succeeded", started_at=utcnow(), finished_at=utcnow(),
+                  output_dir="", summary={"started_by": "tidsplan #1"}))
+        s.commit()
+    expect(page.locator('tr[data-run="live-run"]')).to_be_visible(timeout=20_000)  # without a reload
+    expect(control.locator("[aria-live=polite]")).to_contain_text("Oppdatert kl.")
+    control.get_by_role("button", name="Pause automatisk oppdatering").click()
+    expect(control.get_by_role("button")).to_have_attribute("aria-pressed", "true")
     page.close()

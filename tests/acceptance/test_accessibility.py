@@ -6,6 +6,7 @@ own box)."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -234,3 +235,77 @@ def test_the_runs_page_updates_itself_while_a_robot_runs_and_can_be_paused(room)
     control.get_by_role("button", name="Pause automatisk oppdatering").click()
     expect(control.get_by_role("button")).to_have_attribute("aria-pressed", "true")
     page.close()
+
+
+@pytest.mark.parametrize("width, height", [(1366, 900), (390, 844)])
+def test_each_role_walks_through_its_daily_tasks_with_no_violation_on_any_page(room, width, height):
+    """The operator schedules a robot, runs one now, reads a run, resolves an item and sends another back;
+    the manager chooses a period and downloads the report; the admin adds a user and deactivates one.
+    axe runs on every page reached."""
+    base, browser, database = room
+    items, robot = WorkItemStore(make_engine(database)), {1366: "invoices", 390: "school_cases"}[width]
+    for key in (f"W{width}-1", f"W{width}-2"):
+        items.add(robot, key, {"title": "Sak"})
+        assert items.hand_over(items.reserve(robot), "unknown_reference", "Ukjent referanse 9999").key == key
+    problems: list[str] = []
+
+    def check(page, where: str) -> None:  # noqa: ANN001
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        problems.extend(f"{where}: {v}" for v in violations(page))
+
+    operator = logged_in(browser, base, "kari", width, height)
+    check(operator, "oversikt")
+    operator.get_by_role("link", name="Roboter og tidsplaner").click()
+    check(operator, "roboter")
+    operator.locator("#robot-invoices").get_by_role("link", name="Ny tidsplan").click()
+    operator.get_by_label("Klokkeslett").fill("06:30")
+    operator.get_by_role("button", name="Lagre tidsplan").click()
+    expect(operator.get_by_role("status")).to_contain_text("06:30")
+    check(operator, "tidsplan lagret")
+    operator.locator("#robot-school_cases").get_by_role("button", name="Kjør nå Elev- og barnehagemapper").click()
+    expect(operator.get_by_role("status")).to_contain_text("Elev- og barnehagemapper er startet")
+    check(operator, "kjøringer")
+    operator.locator("#kjoringer tbody tr").filter(has_text="Saker fra forespørsler").first.get_by_role(
+        "link", name=re.compile("vis kjøringen")).click()
+    check(operator, "en kjøring")
+    operator.get_by_role("link", name="Manuell behandling").click()
+    operator.get_by_label("Robot", exact=True).select_option(robot)
+    operator.get_by_role("button", name="Vis").click()
+    first = operator.locator(f'tr[data-key="W{width}-1"]')
+    first.get_by_role("textbox").fill("Ført for hånd")
+    first.get_by_role("button", name="Merk som behandlet").click()
+    expect(operator.get_by_role("status")).to_contain_text("er merket som behandlet")
+    second = operator.locator(f'tr[data-key="W{width}-2"]')
+    second.get_by_text("Send tilbake til roboten").click()
+    second.get_by_role("button", name="Ja, send tilbake").click()
+    expect(operator.get_by_role("status")).to_contain_text("sendt tilbake")
+    check(operator, "manuell behandling")
+    operator.close()
+
+    manager = logged_in(browser, base, "leder", width, height)
+    manager.get_by_role("link", name="Gevinst").click()
+    check(manager, "gevinst")
+    manager.get_by_label("Periode").fill(f"{utcnow():%Y}-T3")
+    manager.get_by_label("Robot", exact=True).select_option("archive_cases")
+    manager.get_by_role("button", name="Vis rapporten").click()
+    check(manager, "gevinst for en periode")
+    with manager.expect_download() as download:
+        manager.get_by_role("link", name="CSV").click()
+    assert download.value.suggested_filename == f"gevinst-{utcnow():%Y}-T3-archive_cases.csv"
+    manager.close()
+
+    admin = logged_in(browser, base, "ada", width, height)
+    admin.get_by_role("link", name="Brukere").click()
+    admin.get_by_label("Brukernavn").fill(f"ny{width}")
+    admin.get_by_label("Passord (minst 12 tegn)").fill(PASSWORD)
+    admin.get_by_role("button", name="Legg til bruker").click()
+    check(admin, "ny bruker")
+    row = admin.get_by_role("row").filter(has_text=f"ny{width}")
+    row.get_by_text("Deaktiver", exact=True).click()
+    row.get_by_role("button", name=f"Ja, deaktiver ny{width}").click()
+    expect(admin.get_by_role("row").filter(has_text=f"ny{width}")).to_contain_text("Deaktivert")
+    check(admin, "bruker deaktivert")
+    admin.get_by_role("link", name="Innstillinger").click()
+    check(admin, "innstillinger")
+    admin.close()
+    assert not problems, "\n".join(problems)

@@ -10,18 +10,20 @@ import re
 import socket
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 import uvicorn
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
+from sqlalchemy.orm import Session
 
 from saksrobot.browser import launch
 from saksrobot.database import make_engine
 from saksrobot.gevinst import GevinstLog
 from saksrobot.runner import lock
 from saksrobot.runner.model import Run
-from saksrobot.scheduler import SchedulerService
+from saksrobot.scheduler import SchedulerService, ScheduleSpec
 from saksrobot.settings import load_settings
 from saksrobot.web import create_app
 from saksrobot.web.users import Role, UserStore
@@ -58,20 +60,18 @@ def room(tmp_path_factory):
     for name, role in (("kari", Role.OPERATOR), ("leder", Role.MANAGER), ("ada", Role.ADMIN)):
         users.add(name, PASSWORD, role, name.capitalize())
     service = SchedulerService(settings, engine, runner=lambda *a, **k: None)
-    service.store.create(service_spec(), by="kari")
+    service.store.create(ScheduleSpec(robot="archive_cases", days="hverdager", times="07:00"), by="kari")
     items = WorkItemStore(engine)
     for key in ("REQ-1", "REQ-2"):
         items.add("archive_cases", key, {"title": "Søknad"})
         items.hand_over(items.reserve("archive_cases"), "unknown_contact", "Fant ikke kontaktpersonen i arkivet")
     log = GevinstLog(engine, settings.gevinst)
     log.record("archive_cases", "REQ-0", "done", finished_at=utcnow())
-    from sqlalchemy.orm import Session
-
     with Session(engine) as s:
         s.add(Run(id="run-1", robot="archive_cases", status="succeeded", started_at=utcnow(), finished_at=utcnow(),
                   output_dir=str(tmp_path / "logs"), summary={"started_by": "kari", "items": {"done": 1, "manual": 2}}))
         s.commit()
-    lock.acquire(engine, "invoices", "running-run", __import__("datetime").timedelta(hours=1))  # a robot runs
+    lock.acquire(engine, "invoices", "running-run", timedelta(hours=1))  # a robot runs
     service.start()
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings, engine, service), host="127.0.0.1", port=port,
@@ -87,12 +87,6 @@ def room(tmp_path_factory):
     server.should_exit = True
     thread.join(timeout=10)
     service.shutdown()
-
-
-def service_spec():
-    from saksrobot.scheduler import ScheduleSpec
-
-    return ScheduleSpec(robot="archive_cases", days="hverdager", times="07:00")
 
 
 def violations(page) -> list[str]:  # noqa: ANN001 - a Playwright page
@@ -223,8 +217,6 @@ def test_the_runs_page_updates_itself_while_a_robot_runs_and_can_be_paused(room)
     control = page.locator("#levende")
     expect(control).to_be_visible()
     expect(control).to_have_attribute("data-seconds", "5")
-    from sqlalchemy.orm import Session
-
     engine = make_engine(database)
     with Session(engine) as s:
         s.add(Run(id="live-run", robot="invoices", status="succeeded", started_at=utcnow(), finished_at=utcnow(),

@@ -338,8 +338,7 @@ def report(
     known = set(settings.gevinst.baselines) | {entry.process for entry in plan.plan}
     if robot and robot not in known:
         console.print(f"[yellow]{robot} has no baseline or plan (known: {', '.join(sorted(known))})[/yellow]")
-    result = build_report(_engine(settings), settings.gevinst, plan, chosen,
-                          robot)
+    result = build_report(_engine(settings), settings.gevinst, plan, chosen, robot, titles=settings.robot_titles())
     if fmt is ReportFormat.TABLE:
         render_table(result, console)
         return

@@ -314,6 +314,10 @@ class Settings(BaseSettings):
         """What ``robot`` needs: its ``[robots.<name>]`` section, else the defaults."""
         return self.robots.get(name, RobotSettings())
 
+    def robot_titles(self) -> dict[str, str]:
+        """Code name → the robot's name for staff, of the robots that have one."""
+        return {name: robot.title for name, robot in self.robots.items() if robot.title}
+
     def robot_title(self, name: str) -> str:
         """The robot's name for staff (its code name when it has no title)."""
         return self.robot(name).title or name

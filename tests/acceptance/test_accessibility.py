@@ -151,7 +151,7 @@ def test_the_html_savings_report_has_no_violation(room, tmp_path):
     for n, process in enumerate(("archive_cases", "invoices", "archive_cases")):
         log.record(process, f"K{n}", "done", finished_at=datetime(2026, 3, 1 + n, 10))
     html = render_html(build_report(engine, settings.gevinst, plan_of(settings), parse_period("2026"),
-                                    today=date(2026, 6, 30)))
+                                    today=date(2026, 6, 30), titles=settings.robot_titles()))
     _, browser, _ = room
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.set_content(html)

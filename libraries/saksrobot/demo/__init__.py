@@ -98,7 +98,7 @@ def run_demo(settings: Settings, *, backend: str, console: Console) -> bool:
     for line in summarize(engine, year):
         console.print(f"Gevinst {line.process}: {line.items_done} saker, {line.hours_saved:.1f} timer spart "
                       f"({line.handed_over} til manuell behandling)")
-    report = build_report(engine, settings.gevinst, plan_of(settings), year)
+    report = build_report(engine, settings.gevinst, plan_of(settings), year, titles=settings.robot_titles())
     xlsx = write_xlsx(report, demo_dir / f"gevinst-{year.label}.xlsx")
     html = demo_dir / f"gevinst-{year.label}.html"
     html.write_text(render_html(report), encoding="utf-8")

@@ -21,7 +21,7 @@ from saksrobot.gevinst.report import COLUMNS, Report, View, footer_lines
 
 FORMATS = {"int": "#,##0", "nok": "#,##0", "dec1": "#,##0.0", "dec2": "#,##0.00", "pct": "0.0", "text": "@"}
 DATE_FORMAT = "dd.mm.yyyy"
-WIDTHS = {"process": 18, "gevinstansvarlig": 26}
+WIDTHS = {"title": 26, "gevinstansvarlig": 26}
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 BOLD = Font(bold=True)
 

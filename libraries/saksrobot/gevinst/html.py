@@ -93,7 +93,8 @@ def monthly_chart(report: Report) -> str:
     hours = {(m["month"], m["process"]): m["hours"] for m in report.monthly_hours}
     several_years = len({m[:4] for m in months}) > 1
     labels = [MONTHS[int(m[5:]) - 1] + (f" {m[2:4]}" if several_years else "") for m in months]
-    series = [(p, COLOURS[i % len(COLOURS)], [hours.get((m, p), 0.0) for m in months])
+    titles = {line.process: line.title for view in report.views for line in view.lines}
+    series = [(titles.get(p, p), COLOURS[i % len(COLOURS)], [hours.get((m, p), 0.0) for m in months])
               for i, p in enumerate(processes)]
     return _bar_chart("Timer per måned per robot", labels, series)
 

@@ -53,7 +53,7 @@ NOTE_NOK = ("Beregnet verdi (kr) er en beregnet verdi av frigjort tid (timer × 
 
 # (key, header, kind): the columns of every view, in every format
 COLUMNS: list[tuple[str, str, str]] = [
-    ("process", "Robot", "text"),
+    ("title", "Robot", "text"),
     ("gevinstansvarlig", "Gevinstansvarlig", "text"),
     ("items_done", "Saker", "int"),
     ("handed_over", "Til manuell behandling", "int"),
@@ -75,6 +75,7 @@ class Line:
     """One robot (or the total) in one view. Values are rounded as reported (JSON = Excel)."""
 
     process: str
+    title: str = ""  # the robot's name for staff (``[robots.<name>] title``; its code name without one)
     gevinstansvarlig: str = ""
     items_done: int = 0
     handed_over: int = 0
@@ -281,9 +282,10 @@ class _Sums:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.leads += other.leads
 
-    def line(self, process: str, **extra: Any) -> Line:
+    def line(self, process: str, title: str = "", **extra: Any) -> Line:
         settled = self.done + self.manual + self.failed
-        return Line(process=process, items_done=self.done, handed_over=self.manual, failed=self.failed,
+        return Line(process=process, title=title or process, items_done=self.done, handed_over=self.manual,
+                    failed=self.failed,
                     hours=_r(self.hours, 2), arsverk=_r(self.arsverk, 3),
                     value_nok=None if self.unrated and self.unrated == self.hours else _r(self.nok, 0),
                     planned_hours=_r(self.planned, 1),
@@ -305,6 +307,7 @@ class _Builder:
         self.unrated: dict[str, float] = {}  # view name → hours without a rate in force
         self.versions: dict[str, set[str]] = defaultdict(set)
         self.plan_years: set[int] = set()
+        self.titles: dict[str, str] = {}  # process → the robot's name for staff
 
     def _sums(self, process: str, start: date, end: date, months: float) -> tuple[_Sums, set[str], set[str]]:
         sums, versions = _Sums(), set()
@@ -340,7 +343,7 @@ class _Builder:
                 continue
             total.add(sums)
             self.versions[process] |= versions
-            lines.append(sums.line(process, plan_source=" og ".join(sorted(sources)),
+            lines.append(sums.line(process, self.titles.get(process, ""), plan_source=" og ".join(sorted(sources)),
                                    baseline_versions=sorted(versions),
                                    gevinstansvarlig=_responsible(self.settings, self.plan, process,
                                                                  end - timedelta(days=1))))
@@ -433,7 +436,7 @@ class _Builder:
 
 def build_report(engine: Engine, settings: GevinstSettings, plan: GevinstPlan, period: Period,
                  robot: str | None = None, *, today: date | None = None,
-                 now: datetime | None = None) -> Report:
+                 now: datetime | None = None, titles: dict[str, str] | None = None) -> Report:
     """The manager report for ``period``; a year adds year-to-date and the previous year, a shorter
     period the year to its end. ``today`` (Europe/Oslo) ends year-to-date; ``now`` is the print time."""
     now = (now or datetime.now(OSLO)).astimezone(OSLO)
@@ -465,6 +468,7 @@ def build_report(engine: Engine, settings: GevinstSettings, plan: GevinstPlan, p
     if robot:
         processes = [robot]
     builder = _Builder(settings, plan, cuts, buckets, processes, sample, steps)
+    builder.titles = titles or {}
     views = [builder.view(*spec) for spec in specs]
     gains = [{"process": g.process, "amount_nok": g.amount_nok, "date": g.date.isoformat(), "vedtak": g.vedtak,
               "description": g.description}
@@ -542,15 +546,15 @@ def render_table(report: Report, console: Any) -> None:
                           title=f"{view.title} – {part}", title_justify="left")
             for column in table.columns:  # a narrow console folds a number rather than cutting it
                 column.overflow = "fold"
-            table.columns[0].min_width = max((len(line.process) for line in view.lines), default=5)
+            table.columns[0].min_width = max((len(line.title) for line in view.lines), default=5)
             for column in table.columns[1:]:
                 column.justify = "right"
             for line in [*view.lines, view.total]:
-                table.add_row(line.process, *(cell_text(line, key, kinds[key]) for key, _ in columns),
+                table.add_row(line.title, *(cell_text(line, key, kinds[key]) for key, _ in columns),
                               style="bold" if line is view.total else None,
                               end_section=bool(view.lines) and line is view.lines[-1])
             console.print(table)
-    responsible = {line.process: line.gevinstansvarlig for line in report.views[0].lines if line.gevinstansvarlig}
+    responsible = {line.title: line.gevinstansvarlig for line in report.views[0].lines if line.gevinstansvarlig}
     if responsible:
         console.print("Gevinstansvarlig: " + "; ".join(f"{p}: {who}" for p, who in responsible.items()),
                       soft_wrap=True, highlight=False)

@@ -217,7 +217,8 @@ def gevinst(settings: Settings, engine: Engine, day: date, period: Period,
              for line in summarize(engine, year)]
     headline = {"tertial": tertial.label, "year": year.label, "lines": lines,
                 "tertial_hours": sum(h.tertial_hours for h in lines), "year_hours": sum(h.year_hours for h in lines)}
-    return headline, build_report(engine, settings.gevinst, plan_of(settings), period, robot, today=day)
+    return headline, build_report(engine, settings.gevinst, plan_of(settings), period, robot, today=day,
+                                  titles=settings.robot_titles())
 
 
 def plan_status(report: Report, day: date) -> str | None:

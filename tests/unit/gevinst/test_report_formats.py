@@ -47,7 +47,8 @@ def fill(engine, settings=SETTINGS):
 def report(tmp_path_factory):
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('report') / 'saksrobot.db'}")
     fill(engine)
-    return build_report(engine, SETTINGS, PLAN, parse_period("2026"), today=date(2026, 10, 15))
+    return build_report(engine, SETTINGS, PLAN, parse_period("2026"), today=date(2026, 10, 15),
+                        titles={"invoices": "Inngående fakturaer (EHF)"})
 
 
 def test_xlsx_holds_the_numbers_of_the_json(report, tmp_path):
@@ -63,7 +64,7 @@ def test_xlsx_holds_the_numbers_of_the_json(report, tmp_path):
         for row_number, line in enumerate(expected, start=2):
             cells = {key: sheet.cell(row_number, column).value for column, (key, _, _) in enumerate(COLUMNS, start=1)}
             assert {k: v for k, v in cells.items() if k in NUMERIC_KEYS} == {k: line[k] for k in NUMERIC_KEYS}
-            assert (cells["process"], cells["gevinstansvarlig"] or "") == (line["process"], line["gevinstansvarlig"])
+            assert (cells["title"], cells["gevinstansvarlig"] or "") == (line["title"], line["gevinstansvarlig"])
         hours = sheet.cell(2, 6)
         assert hours.number_format == "#,##0.0"  # Excel shows it as 1 234,5 in Norwegian
         dates = [row for row in sheet.iter_rows() if row[0].value in ("Fra", "Til og med")]
@@ -132,8 +133,9 @@ def test_cli_json_is_the_report(cli_env):
     gevinst = {**load_settings().gevinst.model_dump(), "plan": cli_env["SAKSROBOT_GEVINST__PLAN"]}
     settings = load_settings(database={"url": cli_env["SAKSROBOT_DATABASE__URL"]}, gevinst=gevinst)
     expected = build_report(make_engine(settings.database.url), settings.gevinst, plan_of(settings),
-                            parse_period("2026-T2")).to_json()
+                            parse_period("2026-T2"), titles=settings.robot_titles()).to_json()
     assert data["views"] == expected["views"]
+    assert {r["process"]: r["title"] for r in data["views"][0]["rows"]}["invoices"] == "Inngående fakturaer (EHF)"
     assert data["period"] == {"label": "2026-T2", "start": "2026-05-01", "end": "2026-08-31"}
     invoices = next(r for r in data["views"][0]["rows"] if r["process"] == "invoices")
     assert invoices["planned_hours"] == round(2000 * 4 / 12, 1)

@@ -256,3 +256,19 @@ def test_one_robot_runs_on_three_workers_at_once_for_a_backlog(tmp_path):
         finally:
             pool.stop()
             world.sims.kill()
+
+
+def test_a_dead_workers_job_gives_way_to_the_run_already_queued_for_its_robot(pool):
+    """The robot was queued again while its run went on (allowed: one waits, one runs); its worker
+    dies: the dead worker's job is ended (queueing it again would make two waiting), the queued run
+    takes the robot on another worker."""
+    defer_run(pool.settings, "slow", "test (kjør nå)", 120)
+    pool.wait_for(lambda: any(r.status == RunStatus.RUNNING and r.robot_pid for r in pool.runs()), "the run started")
+    defer_run(pool.settings, "slow", "tidsplan #1", 120)  # waits behind the running one
+    (first,) = pool.runs()
+    pool.kill_worker_of(first)
+    pool.wait_for(lambda: any(r.status == RunStatus.SUCCEEDED for r in pool.runs()), "the queued run done elsewhere")
+    assert pool.scalar("SELECT string_agg(status::text, ',' ORDER BY id) FROM procrastinate_jobs") == "failed,succeeded"
+    lost, again = pool.runs()
+    assert lost.status == RunStatus.LOST and (again.worker, again.summary["started_by"]) != (first.worker, "")
+    assert again.summary["started_by"] == "tidsplan #1"

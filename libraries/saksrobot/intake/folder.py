@@ -149,7 +149,11 @@ class Folder:
         target = self._move(file, self.rejected)
         reason_file = reason_file_of(target)
         text = reason + "\n" if reason_file.name == target.name + REASON else f"Fil: {target.name}\n{reason}\n"
-        reason_file.write_text(text, encoding="utf-8")
+        if reason_file.is_symlink():  # never written through a link a sender left there
+            reason_file.unlink()
+        fd = os.open(reason_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
         return target
 
     def _move(self, file: Path, folder: Path) -> Path:

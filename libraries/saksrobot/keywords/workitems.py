@@ -166,9 +166,13 @@ class WorkItemsLibrary:
             return
         from saksrobot.workers.queue import RobotQueued, defer_run
 
-        for part in range(1, parallel):
-            with contextlib.suppress(RobotQueued):  # that part waits in the queue already
-                defer_run(self._settings, robot, f"{robot}, kjøring {self._run_id()}", None, part=part)
+        try:
+            for part in range(1, parallel):
+                with contextlib.suppress(RobotQueued):  # that part waits in the queue already
+                    defer_run(self._settings, robot, f"{robot}, kjøring {self._run_id()}", None, part=part)
+        except Exception as exc:  # noqa: BLE001 - helpers only speed the run up: it goes on alone
+            logger.warn(f"{self.process}: no extra consumers asked for ({type(exc).__name__}); this run takes all")
+            return
         logger.info(f"{self.process}: {parallel - 1} extra consumer(s) asked for on the workers")
 
     @keyword

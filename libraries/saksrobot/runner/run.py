@@ -109,13 +109,15 @@ def _summary(output_dir: Path, status: RunStatus, return_code: int) -> dict[str,
         {"notes": notes} if notes else {})
 
 
-def _die_with_parent() -> None:
-    """In the robot's process, before it starts: be killed when the worker thread waiting for it dies
-    (the worker killed with SIGKILL), so that no robot works on for a run given to another worker."""
+def _dying_with_parent() -> Any:
+    """For the robot's process, before it starts: be killed when the worker thread waiting for it dies
+    (the worker killed with SIGKILL), so that no robot works on for a run given to another worker.
+    The C library is loaded here, in the parent: the child of a threaded process may only call it."""
     import ctypes
     import signal
 
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    return lambda: prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def stop_runs() -> int:
@@ -209,7 +211,7 @@ def _run(settings: Settings, path: Path, run_id: str, engine: Engine, environmen
         command += ["--exclude", "producer"]
     process = subprocess.Popen([*command, str(path)], env=environment, cwd=settings.home, start_new_session=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               preexec_fn=_die_with_parent if worker else None)  # noqa: PLW1509 - only prctl
+                               preexec_fn=_dying_with_parent() if worker else None)  # noqa: PLW1509 - only prctl
     echo = threading.Thread(target=_tee, args=(process.stdout, output_dir / "console.log"), daemon=True)
     echo.start()
     _active.add(process.pid)

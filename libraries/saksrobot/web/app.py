@@ -27,7 +27,7 @@ from saksrobot.errors import SaksrobotError
 from saksrobot.gevinst import parse_period
 from saksrobot.gevinst.export import FORMATS, export, file_name
 from saksrobot.gevinst.html import report_fragment
-from saksrobot.intake.folder import reason_file_of
+from saksrobot.intake.folder import NotAFile, read_regular, reason_file_of
 from saksrobot.privacy import mask
 from saksrobot.runner import RobotBusy, known_robots, lock
 from saksrobot.scheduler import InvalidSchedule, SchedulerService, ScheduleSpec, parse_spec, upcoming
@@ -302,14 +302,17 @@ class ControlRoom:
     def manual(self, request: Request, prosess: str | None = None) -> Response:
         user = self.guard(request, EVERYONE)
         items = self.items.find(prosess or None, [State.MANUAL], 500)
-        links = {item.id: pages.item_links(self.settings, item) for item in items}
+        files = user.role in OPERATORS  # the senders' files are for those who handle the items
+        links = {item.id: [(text, href) for text, href in pages.item_links(self.settings, item)
+                           if files or not href.startswith("/manuell/")] for item in items}
         return self.page(request, "manual.html", user, items=items, links=links, prosess=prosess or "",
                          robots=known_robots(self.settings))
 
     def item_file(self, request: Request, item_id: int, kind: str) -> Response:
-        """An item's file (``fil``), its invoice as PDF (``pdf``) or its reason file (``arsak``), as a
-        download: the file is the sender's, and the control room's pages never show it inline."""
-        self.guard(request, EVERYONE)
+        """An item's file (``fil``), its invoice as PDF (``pdf``) or its reason file (``arsak``), for
+        the staff who handle items, as a download: the file is the sender's (never shown inline, never
+        followed through a link), and it may hold personal data the pages mask."""
+        self.guard(request, OPERATORS)
         try:
             item = self.items.get(item_id)
         except NoSuchItem:
@@ -317,23 +320,24 @@ class ControlRoom:
         file = pages.item_file(item)
         if file is None or kind not in ("fil", "pdf", "arsak"):
             raise HTTPException(404, "Filen finnes ikke lenger i mappen (inbox, processed/ eller rejected/)")
-        sandbox = {"Content-Security-Policy": "sandbox"}
         if kind == "arsak":
-            reason = reason_file_of(file)
-            if not reason.is_file():
-                raise HTTPException(404, "Filen har ingen årsaksfil")
-            return FileResponse(reason, media_type="text/plain; charset=utf-8", headers=sandbox)
+            file = reason_file_of(file)
+        try:
+            data = read_regular(file, self.settings.invoices.max_bytes)
+        except (NotAFile, OSError):
+            raise HTTPException(404, "Filen finnes ikke, eller er ikke en vanlig fil") from None
+        name = mask(file.name) if kind != "pdf" else f"{mask(file.stem)}.pdf"
         if kind == "pdf":
             from saksrobot.invoices import InvoiceRejected, parse_ehf
             from saksrobot.processes.invoices import invoice_pdf
 
             try:
-                pdf = invoice_pdf(parse_ehf(file.read_bytes(), max_bytes=self.settings.invoices.max_bytes))
+                data = invoice_pdf(parse_ehf(data, max_bytes=self.settings.invoices.max_bytes))
             except InvoiceRejected as exc:
                 raise HTTPException(404, f"Ingen PDF: {exc}") from None
-            return Response(pdf, media_type="application/pdf", headers=sandbox | {
-                "Content-Disposition": f'attachment; filename="{quote(file.stem)}.pdf"'})
-        return FileResponse(file, filename=file.name, media_type="application/octet-stream", headers=sandbox)
+        media = {"pdf": "application/pdf", "arsak": "text/plain; charset=utf-8"}.get(kind, "application/octet-stream")
+        return Response(data, media_type=media, headers={
+            "Content-Security-Policy": "sandbox", "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
     def _manual_list(self, form: dict[str, str]) -> str:
         """The manual list the staff member acted from, filtered as it was (its robot, if any)."""

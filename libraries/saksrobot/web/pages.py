@@ -127,7 +127,10 @@ def run_detail(engine: Engine, run_id: str) -> RunDetail | None:
     events = Path(found.output_dir) / "items.jsonl" if found.output_dir else None
     if events is not None and events.is_file():
         for line in events.read_text(encoding="utf-8").splitlines():
-            record = json.loads(line)
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:  # the line the run is writing now
+                continue
             if record.get("kind") == "task":
                 tasks.append({"task": record["task"], "status": TASK_STATUS.get(record["status"], record["status"]),
                               "seconds": record.get("elapsed_s")})

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -93,13 +94,16 @@ async def _serve(app: Any, settings: Settings, engine: Engine, name: str, queues
 
 async def _watch(app: Any, settings: Settings, engine: Engine, name: str) -> None:
     stalled = timedelta(seconds=settings.runner.stalled_seconds)
-    while True:
-        try:
-            await asyncio.to_thread(_beat, engine, name)
-            await _recover(app, engine, stalled)
-        except Exception:  # noqa: BLE001 - the database away for a moment: the next round tries again
-            log.warning("Worker %s: heartbeat or recovery failed; trying again", name, exc_info=True)
-        await asyncio.sleep(settings.runner.heartbeat_seconds)
+    # a thread of its own: the loop's default pool runs the robots, and the heartbeat must not wait for them
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="saksrobot-watch") as own:
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                await loop.run_in_executor(own, _beat, engine, name)
+                await _recover(app, engine, stalled, lambda work, *args: loop.run_in_executor(own, work, *args))
+            except Exception:  # noqa: BLE001 - the database away for a moment: the next round tries again
+                log.warning("Worker %s: heartbeat or recovery failed; trying again", name, exc_info=True)
+            await asyncio.sleep(settings.runner.heartbeat_seconds)
 
 
 def _beat(engine: Engine, name: str) -> None:
@@ -108,13 +112,24 @@ def _beat(engine: Engine, name: str) -> None:
         s.commit()
 
 
-async def _recover(app: Any, engine: Engine, stalled: timedelta) -> None:
-    """Runs of dead workers marked lost (lock and items given back), then their jobs queued again."""
+async def _recover(app: Any, engine: Engine, stalled: timedelta, run: Any) -> None:
+    """Runs of dead workers marked lost (lock and items given back), then their jobs queued again;
+    a job whose robot waits in the queue again already is ended instead (that job runs the robot)."""
+    from procrastinate.exceptions import ConnectorException, UniqueViolation
+    from procrastinate.jobs import Status
+
     jobs = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled.total_seconds())
-    dead = await asyncio.to_thread(dead_workers, engine, stalled)
-    lost = await asyncio.to_thread(mark_lost, engine, dead)
+    dead = await run(dead_workers, engine, stalled)
+    lost = await run(mark_lost, engine, dead)
     for job in jobs:
-        await app.job_manager.retry_job(job)
-        log.warning("Job %s (%s) of a dead worker queued again", job.id, job.task_kwargs.get("robot"))
+        robot = job.task_kwargs.get("robot")
+        try:
+            await app.job_manager.retry_job(job)
+            log.warning("Job %s (%s) of a dead worker queued again", job.id, robot)
+        except UniqueViolation:
+            await app.job_manager.finish_job(job, status=Status.FAILED, delete_job=False)
+            log.warning("Job %s (%s) of a dead worker ended: the robot waits in the queue already", job.id, robot)
+        except ConnectorException:  # another worker recovered it first
+            log.info("Job %s (%s) was recovered by another worker", job.id, robot)
     if lost:
         log.warning("Runs of dead workers marked lost: %s", ", ".join(lost))

@@ -508,12 +508,20 @@ def test_an_invoice_handed_over_links_its_file_its_pdf_and_its_reason(room, tmp_
     page = operator.get("/manuell").text.split(f'data-item="{item.id}"')[1].split("</tr>")[0]
     assert all(f'href="/manuell/{item.id}/{kind}"' in page for kind in ("fil", "pdf", "arsak"))
     file = operator.get(f"/manuell/{item.id}/fil")
-    assert file.content == xml and "attachment" in file.headers["content-disposition"]
+    assert file.content == xml and file.headers["content-disposition"] == "attachment; filename*=UTF-8''f-77.xml"
     assert file.headers["content-security-policy"] == "sandbox"  # a sender's file never runs in the room
     pdf = operator.get(f"/manuell/{item.id}/pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert operator.get(f"/manuell/{item.id}/arsak").text == "unknown_reference: Ukjent referanse 9999\n"
     assert operator.get(f"/manuell/{item.id}/annet").status_code == 404
+    manager = room.as_user("mona")  # reads reports and the queue, not the senders' files
+    assert f"/manuell/{item.id}/fil" not in manager.get("/manuell").text
+    assert manager.get(f"/manuell/{item.id}/fil").status_code == 403
+    reason = folder.rejected / "f-77.xml.reason.txt"  # a reason file swapped for a link is not followed
+    reason.unlink()
+    reason.symlink_to(tmp_path / "secret.toml")
+    (tmp_path / "secret.toml").write_text("api_key = 'x'", encoding="utf-8")
+    assert operator.get(f"/manuell/{item.id}/arsak").status_code == 404
 
 
 def test_the_overview_counts_each_item_handed_over_today_once(room):

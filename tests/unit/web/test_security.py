@@ -47,7 +47,7 @@ RULES: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/manuell"): ALL,
     ("POST", "/manuell/{item_id}/behandlet"): OPS,
     ("POST", "/manuell/{item_id}/prov-igjen"): OPS,
-    ("GET", "/manuell/{item_id}/{kind}"): ALL,
+    ("GET", "/manuell/{item_id}/{kind}"): OPS,
     ("GET", "/gevinst"): ALL,
     ("GET", "/gevinst/last-ned"): ALL,
     ("GET", "/brukere"): ADMIN,

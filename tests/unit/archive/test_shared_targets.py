@@ -11,8 +11,7 @@ from functools import partial
 import httpx
 import pytest
 
-from conftest import _pupil_folder
-from saksrobot.archive import CaseQuery, ExternalId, open_archive
+from saksrobot.archive import CaseQuery, ExternalId, NewCase, open_archive
 from saksrobot.archive.targets import locked_by
 from saksrobot.database import make_engine
 from saksrobot.database.locks import named_lock
@@ -21,12 +20,19 @@ from saksrobot.settings import Backend, load_settings
 CONSUMERS = 4
 
 
+def _shared_case(key: str) -> NewCase:
+    """Defined here, not imported from a conftest: the consumers are spawned processes, and which
+    conftest module they would import depends on the test run's path."""
+    return NewCase(title="Felles sak", case_type="Sak", responsible_unit="Byarkivet",
+                   external_id=ExternalId.of("tests", key))
+
+
 def _consumer(sims, database_url, key, barrier, results) -> None:  # noqa: ANN001
     settings = load_settings(archive={"base_url": sims.archive_url, "api_key": sims.api_key, "retries": 0})
     engine = make_engine(database_url)
     with open_archive(settings, Backend.API) as archive, locked_by(partial(named_lock, engine)):
         barrier.wait(timeout=60)
-        results.put(archive.create_case(_pupil_folder(key)).created)
+        results.put(archive.create_case(_shared_case(key)).created)
     engine.dispose()
 
 

@@ -7,27 +7,22 @@ own box)."""
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from datetime import timedelta
 
 import pytest
-import uvicorn
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
-from saksrobot.browser import launch
 from saksrobot.database import make_engine
 from saksrobot.gevinst import GevinstLog
 from saksrobot.runner import lock
 from saksrobot.runner.model import Run
 from saksrobot.scheduler import SchedulerService, ScheduleSpec
 from saksrobot.settings import load_settings
-from saksrobot.web import create_app
 from saksrobot.web.users import Role, UserStore
 from saksrobot.workitems import WorkItemStore, utcnow
+from served_room import served_room
 
 pytestmark = [pytest.mark.browser, pytest.mark.acceptance]
 PASSWORD = "et-langt-passord-2026"
@@ -40,12 +35,6 @@ PAGES = {  # path: the roles that see it
     "/gevinst": ("kari", "leder", "ada"), "/arbeidere": ("ada",), "/brukere": ("ada",), "/innstillinger": ("ada",),
     "/kjoringer/run-1": ("kari", "leder"),
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -72,21 +61,8 @@ def room(tmp_path_factory):
                   output_dir=str(tmp_path / "logs"), summary={"started_by": "kari", "items": {"done": 1, "manual": 2}}))
         s.commit()
     lock.acquire(engine, "invoices", "running-run", timedelta(hours=1))  # a robot runs
-    service.start()
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, engine, service), host="127.0.0.1", port=port,
-                                           log_config=None, access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    with sync_playwright() as p:
-        browser = launch(p, settings.browser)
-        yield f"http://127.0.0.1:{port}", browser, database
-        browser.close()
-    server.should_exit = True
-    thread.join(timeout=10)
-    service.shutdown()
+    with served_room(settings, engine, service) as (base, browser):
+        yield base, browser, database
 
 
 def violations(page) -> list[str]:  # noqa: ANN001 - a Playwright page

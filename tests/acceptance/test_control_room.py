@@ -4,31 +4,21 @@ watch the run finish, open its log, resolve one handed-over item and send anothe
 cannot change schedules; a logged-out visitor is sent to the log-in page."""
 
 import re
-import socket
-import threading
 import time
 
 import pytest
-import uvicorn
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from saksrobot.browser import launch
 from saksrobot.database import make_engine
 from saksrobot.demo import robot_environment
 from saksrobot.scheduler import SchedulerService, ScheduleStore
 from saksrobot.settings import load_settings
-from saksrobot.web import create_app
 from saksrobot.web.users import Role, UserStore
 from saksrobot.workitems import State, WorkItemStore
+from served_room import served_room
 
 pytestmark = [pytest.mark.browser, pytest.mark.acceptance]
 PASSWORD = "et-langt-passord-2026"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -46,21 +36,8 @@ def room(tmp_path, sims):
     users.add("leder", PASSWORD, Role.MANAGER, "Lene Leder")
     env = robot_environment(settings, sims, database_url=database, schooladmin_backend="api")
     service = SchedulerService(settings, engine, env=env)
-    service.start()
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, engine, service), host="127.0.0.1", port=port,
-                                           log_config=None, access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    with sync_playwright() as p:
-        browser = launch(p, settings.browser)
-        yield f"http://127.0.0.1:{port}", browser, engine
-        browser.close()
-    server.should_exit = True
-    thread.join(timeout=10)
-    service.shutdown()
+    with served_room(settings, engine, service) as (base, browser):
+        yield base, browser, engine
 
 
 def log_in(page, base: str, username: str, target: str = "/") -> None:

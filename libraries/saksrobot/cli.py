@@ -41,8 +41,13 @@ app.add_typer(schedule_app, name="schedule")
 app.add_typer(runs_app, name="runs")
 app.add_typer(db_app, name="db")
 app.add_typer(workers_app, name="workers")
+audit_app = typer.Typer(help="The audit trail (revisjonslogg): who changed what, when.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 invoices_app = typer.Typer(help="The invoice robot's validation (Peppol BIS Billing 3).", no_args_is_help=True)
 app.add_typer(invoices_app, name="invoices")
+alerts_app = typer.Typer(help="E-mail alerts (docs/alerts.md): check the rules now, send a test mail.",
+                         no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
 console = Console()
 
 
@@ -88,8 +93,12 @@ def run(
     """Run one robot once. Output goes to logs/<robot>/<time>-<run id>/; exit code 1 on failure."""
     settings = _settings()
     variables = dict(v.split(":", 1) for v in variable)
-    if queue:
+    with _errors_shown():
         from saksrobot.runner import robot_path
+
+        _audit(settings, "run_start", ("robot", robot_path(settings, robot).stem),
+               after={"startet_av": "kø" if queue else "tørrkjøring" if dry_run else "kommandolinje"})
+    if queue:
         from saksrobot.workers.queue import defer_run
 
         with _errors_shown():
@@ -229,6 +238,20 @@ def _store(settings: Settings):  # noqa: ANN202 - import kept lazy for a fast --
     return WorkItemStore(_engine(settings))
 
 
+def _audit(settings: Settings, action: str, target: tuple[str, object], before: dict | None = None,
+           after: dict | None = None) -> None:
+    """One row in the audit trail for a change made here, by the operating-system user who ran it."""
+    from saksrobot.audit import AuditLog
+
+    AuditLog(_engine(settings)).record(_actor(), action, target, before=before, after=after)
+
+
+def _actor() -> str:
+    from saksrobot.audit import cli_actor
+
+    return cli_actor()
+
+
 def _print_items(items: list) -> None:
     from saksrobot.web.pages import oslo
 
@@ -255,9 +278,15 @@ def queue_list(
     _print_items(_store(_settings()).find(process, states, limit))
 
 
-def _item_command(action, *args) -> None:  # noqa: ANN001 - a bound store method
+def _item_command(audited: str, action, item_id: int, *args, **facts: object) -> None:  # noqa: ANN001
+    """Do ``action`` (a bound store method) to an item, show it, and record it in the audit trail."""
+    settings = _settings()
     with _errors_shown():
-        _print_items([action(*args)])
+        store = _store(settings)
+        before = store.get(item_id).state
+        item = getattr(store, action)(item_id, *args)
+        _audit(settings, audited, ("item", item_id), before={"status": before}, after={"status": item.state, **facts})
+        _print_items([item])
 
 
 @queue_app.command("new-key")
@@ -273,19 +302,20 @@ def queue_new_key() -> None:
 @queue_app.command("show")
 def queue_show(item_id: int) -> None:
     """Show one work item (never its payload, which may hold personal data)."""
-    _item_command(_store(_settings()).get, item_id)
+    with _errors_shown():
+        _print_items([_store(_settings()).get(item_id)])
 
 
 @queue_app.command("retry")
 def queue_retry(item_id: int) -> None:
     """Send a failed item back to the robot with a fresh count of attempts."""
-    _item_command(_store(_settings()).retry_failed, item_id)
+    _item_command("item_retry", "retry_failed", item_id)
 
 
 @queue_app.command("requeue")
 def queue_requeue(item_id: int) -> None:
     """Send a manual (or failed) item back to the robot, e.g. after the source data was fixed."""
-    _item_command(_store(_settings()).requeue, item_id)
+    _item_command("item_requeue", "requeue", item_id)
 
 
 @queue_app.command("resolve")
@@ -295,7 +325,7 @@ def queue_resolve(
     note: Annotated[str | None, typer.Option(help="What was done, e.g. the case number made by hand")] = None,
 ) -> None:
     """Mark a manual item as handled by hand, recording who and when."""
-    _item_command(_store(_settings()).resolve, item_id, by, note)
+    _item_command("item_resolve", "resolve", item_id, by, note, behandlet_av=by, notat=bool(note))
 
 
 class ReportFormat(StrEnum):
@@ -395,10 +425,11 @@ def user_add(
     username: Annotated[str, typer.Argument(help="Log-in name, e.g. kari.nordmann")],
     role: Annotated[str, typer.Option(help="operator (archive staff), manager (read-only) or admin")] = "operator",
     name: Annotated[str, typer.Option(help="Display name")] = "",
+    email: Annotated[str, typer.Option(help="E-mail address for alerts")] = "",
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin")] = False,
 ) -> None:
     """Add a user. The password is asked for (twice), or read from stdin; it is stored as an Argon2id hash."""
-    from saksrobot.web.users import Role, UserStore
+    from saksrobot.web.users import Role, UserStore, user_facts
 
     if role not in {r.value for r in Role}:
         console.print("[red]role must be operator, manager or admin[/red]")
@@ -406,8 +437,13 @@ def user_add(
     chosen = Role(role)
     password = (sys.stdin.readline().rstrip("\n") if password_stdin
                 else typer.prompt("Passord", hide_input=True, confirmation_prompt=True))
+    settings = _settings()
     with _errors_shown():
-        user = UserStore(_engine(_settings())).add(username, password, chosen, name)
+        users = UserStore(_engine(settings))
+        user = users.add(username, password, chosen, name)
+        if email:
+            user = users.set_email(user.username, email)
+    _audit(settings, "user_create", ("user", user.username), after=user_facts(user))
     console.print(f"Added {user.username} ({user.role})")
 
 
@@ -430,8 +466,10 @@ def user_passwd(username: str) -> None:
     from saksrobot.web.users import UserStore
 
     password = typer.prompt("Nytt passord", hide_input=True, confirmation_prompt=True)
+    settings = _settings()
     with _errors_shown():
-        UserStore(_engine(_settings())).set_password(username, password)
+        user = UserStore(_engine(settings)).set_password(username, password)
+    _audit(settings, "user_password", ("user", user.username))
     console.print(f"Password of {username} changed")
 
 
@@ -440,16 +478,29 @@ def user_set(
     username: str,
     role: Annotated[str | None, typer.Option(help="operator, manager or admin")] = None,
     active: Annotated[bool | None, typer.Option("--active/--disabled", help="Allow or stop log-in")] = None,
+    email: Annotated[str | None, typer.Option(help="E-mail address for alerts ('' removes it)")] = None,
 ) -> None:
-    """Change a user's role, or disable/enable them."""
-    from saksrobot.web.users import Role, UserStore
+    """Change a user's role or e-mail address, or disable/enable them (one audit row for the change)."""
+    from saksrobot.web.users import Role, UserError, UserStore, user_facts
 
-    users = UserStore(_engine(_settings()))
+    settings = _settings()
+    users = UserStore(_engine(settings))
     with _errors_shown(ValueError):
+        before = users.named(username)
+        if before is None:
+            raise UserError(f"Ingen bruker {username}")
+        after, changes = before, []
         if role is not None:
-            users.set_role(username, Role(role))
+            after = users.set_role(username, Role(role))
+            changes.append("user_role")
         if active is not None:
-            users.set_active(username, active)
+            after = users.set_active(username, active)
+            changes.append("user_active")
+        if email is not None:
+            after = users.set_email(username, email)
+            changes.append("user_email")
+    if changes:
+        _audit(settings, changes[0], ("user", after.username), before=user_facts(before), after=user_facts(after))
     console.print(f"{username} changed")
 
 
@@ -513,7 +564,11 @@ def schedule_add(robot: str, days: DaysOption = None, times: TimesOption = None,
     with _errors_shown():
         spec = parse_spec(known_robots(settings), **defaults | _given(days, times, cron, all_days, grace,
                                                                      max_minutes))
-    _print_schedules([store.create(spec, by)])
+    saved = store.create(spec, by)
+    from saksrobot.scheduler.store import schedule_facts
+
+    _audit(settings, "schedule_create", ("schedule", saved.id), after=schedule_facts(saved))
+    _print_schedules([saved])
 
 
 @schedule_app.command("edit")
@@ -526,15 +581,27 @@ def schedule_edit(schedule_id: int, days: DaysOption = None, times: TimesOption 
 
     settings, store = _schedules()
     with _errors_shown():
-        current = ScheduleSpec.of(store.get(schedule_id)).model_dump()
+        from saksrobot.scheduler.store import schedule_facts
+
+        old = store.get(schedule_id)
+        current = ScheduleSpec.of(old).model_dump()
         spec = parse_spec(known_robots(settings), **current | _given(days, times, cron, all_days, grace,
                                                                     max_minutes))
-        _print_schedules([store.update(schedule_id, spec, by)])
+        before, saved = schedule_facts(old), store.update(schedule_id, spec, by)
+        _audit(settings, "schedule_update", ("schedule", schedule_id), before=before, after=schedule_facts(saved))
+        _print_schedules([saved])
 
 
 def _set_enabled(schedule_id: int, enabled: bool, by: str) -> None:
+    from saksrobot.scheduler.store import schedule_facts
+
+    settings, store = _schedules()
     with _errors_shown():
-        _print_schedules([_schedules()[1].set_enabled(schedule_id, enabled, by)])
+        before = schedule_facts(store.get(schedule_id))
+        saved = store.set_enabled(schedule_id, enabled, by)
+    _audit(settings, "schedule_resume" if enabled else "schedule_pause", ("schedule", schedule_id), before=before,
+           after=schedule_facts(saved))
+    _print_schedules([saved])
 
 
 @schedule_app.command("pause")
@@ -552,8 +619,13 @@ def schedule_resume(schedule_id: int, by: Annotated[str, typer.Option()] = "komm
 @schedule_app.command("remove")
 def schedule_remove(schedule_id: int) -> None:
     """Delete a schedule."""
+    from saksrobot.scheduler.store import schedule_facts
+
+    settings, store = _schedules()
     with _errors_shown():
-        _schedules()[1].delete(schedule_id)
+        before = schedule_facts(store.get(schedule_id))
+        store.delete(schedule_id)
+    _audit(settings, "schedule_delete", ("schedule", schedule_id), before=before)
     console.print(f"Schedule {schedule_id} removed")
 
 
@@ -594,10 +666,49 @@ def runs_list(
     console.print(table, soft_wrap=True)
 
 
+@runs_app.command("stop")
+def runs_stop(run_id: str) -> None:
+    """Stop a running run (on whatever machine it runs: its runner ends the robot within seconds);
+    its item in progress goes back to the robot."""
+    from saksrobot.runner import NotRunning, request_stop
+
+    settings = _settings()
+    with _errors_shown(NotRunning):
+        run = request_stop(_engine(settings), run_id, _actor())
+    _audit(settings, "run_stop", ("run", run_id), after={"robot": run.robot})
+    console.print(f"{run.robot}: kjøring {run_id} stoppes")
+
+
 def _plain_engine(settings: Settings):  # noqa: ANN202 - an engine whose schema is not checked (nor created)
     from saksrobot.database import engine_for
 
     return engine_for(settings.sqlite_ready(settings.database.url))
+
+
+@audit_app.command("list")
+def audit_list(
+    person: Annotated[str, typer.Option(help="Only this actor (user name, tidsplan, kommandolinje (...))")] = "",
+    object_type: Annotated[str, typer.Option("--object", help="schedule, robot, item, user, alert, database")] = "",
+    object_id: Annotated[str, typer.Option("--id", help="Only this object, e.g. a schedule number")] = "",
+    since: Annotated[str, typer.Option("--from", help="From this day (YYYY-MM-DD, Oslo)")] = "",
+    until: Annotated[str, typer.Option("--to", help="To and including this day")] = "",
+    limit: Annotated[int, typer.Option(help="At most this many, newest first")] = 50,
+    csv: Annotated[bool, typer.Option("--csv", help="As CSV (semicolons) on stdout")] = False,
+) -> None:
+    """The audit trail, newest first: every change by a person, the command line or the scheduler."""
+    from saksrobot.audit import ACTIONS, AuditLog, Filter
+    from saksrobot.audit.log import to_csv
+    from saksrobot.web.pages import oslo
+
+    events = AuditLog(_engine(_settings())).find(Filter.of(person, object_type, object_id, since, until, limit))
+    if csv:
+        sys.stdout.write(to_csv(events, lambda moment: f"{oslo(moment):%Y-%m-%d %H:%M:%S}"))
+        return
+    table = Table("Tidspunkt", "Hvem", "Handling", "Objekt", "Før", "Etter")
+    for e in events:
+        table.add_row(f"{oslo(e.at):%d.%m.%Y %H:%M:%S}", e.actor, ACTIONS.get(e.action, e.action),
+                      f"{e.object_type} {e.object_id}", e.before or "", e.after or "")
+    console.print(table, soft_wrap=True)
 
 
 @db_app.command("upgrade")
@@ -616,6 +727,8 @@ def db_upgrade() -> None:
         console.print(f"Schema revision {result.after.revision}: up to date")
     else:
         console.print(f"Schema upgraded: {before} -> {result.after.revision}")
+        _audit(settings, "database_upgrade", ("database", "saksrobot"), before={"revisjon": before},
+               after={"revisjon": result.after.revision})
     for step in result.steps:
         console.print(step)
 
@@ -677,6 +790,35 @@ def invoices_rules() -> None:
                       f"{', '.join(OWN_RULES)}. Sett invoices.validation = \"official\" og "
                       f"invoices.validation_artefacts for full validering.[/yellow]", soft_wrap=True)
 
+
+
+@alerts_app.command("check")
+def alerts_check() -> None:
+    """One alert pass now (what `saksrobot serve` does every alerts.check_seconds): mails what the rules
+    find, grouped as configured. Exit 1 when a mail could not be sent."""
+    from saksrobot.alerts import AlertService
+
+    settings = _settings()
+    if not settings.alerts.enabled:
+        console.print("[yellow]alerts.enabled is false: `saksrobot serve` sends no alerts; checked anyway.[/yellow]")
+    with _errors_shown():
+        report = AlertService(settings, _engine(settings)).check()
+    for headline in report.sent:
+        console.print(f"Sendt: {headline}", soft_wrap=True)
+    console.print(f"{len(report.sent)} sendt, {report.held} holdt tilbake (gruppering), {report.unaddressed} uten "
+                  f"mottaker, {report.failed} ikke sendt")
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@alerts_app.command("test")
+def alerts_test(address: Annotated[str, typer.Argument(help="Where to send the test mail")]) -> None:
+    """Send a test mail through the alerts.smtp_* settings (STARTTLS, log-in), to check them."""
+    from saksrobot.alerts.mailer import probe_message, send
+
+    settings = _settings()
+    with _errors_shown():
+        send(settings, probe_message(settings, address))
+    console.print(f"Testvarsel sendt til {address} via {settings.alerts.smtp_host}:{settings.alerts.smtp_port}")
 
 def main() -> None:  # pragma: no cover - console entry for `python -m saksrobot`
     app(prog_name="saksrobot")

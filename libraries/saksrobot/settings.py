@@ -5,8 +5,8 @@ Sources, highest priority first:
 1. arguments given to :func:`load_settings` (used by tests and the demo);
 2. environment variables ``SAKSROBOT_...``, nested with ``__``
    (``SAKSROBOT_ARCHIVE__BACKEND=ui``);
-3. files in the secrets folder named by ``SAKSROBOT_SECRETS_DIR`` (one file per secret, e.g.
-   ``archive__api_key``), kept outside the repository;
+3. files in the secrets folder named by ``SAKSROBOT_SECRETS_DIR`` (one file per secret, named by
+   its setting, e.g. ``archive__api_key``, ``web__oidc__client_secret``), kept outside the repository;
 4. ``config/local.toml`` (git-ignored, per machine), then ``config/saksrobot.toml`` (defaults).
 
 Secrets are ``SecretStr`` and never read from ``config/``. Load the settings once at the edge
@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date
+from datetime import date, time
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
+    NestedSecretsSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -248,6 +249,32 @@ class RobotSettings(_Section):
     parallel: int = Field(1, ge=1, le=16)  # workers: runs of its consumer at once for a backlog (items split by lease)
 
 
+class OidcSettings(_Section):
+    """Single sign-on to the control room with the municipality's OpenID Connect provider
+    (``[web.oidc]``, see docs/control-room.md)."""
+
+    enabled: bool = False
+    issuer: str = ""  # exactly as the provider's ID tokens name it; discovery at <issuer>/.well-known/...
+    client_id: str = ""
+    client_secret: SecretStr | None = None  # a secret: env SAKSROBOT_WEB__OIDC__CLIENT_SECRET or the secrets folder
+    scopes: str = "openid profile email"
+    username_claim: str = "preferred_username"  # the user name of a user made at their first log-in
+    group_claims: list[str] = ["groups", "roles"]  # the claims that hold the user's groups or app roles
+    # a group (or role) value → the control-room role it gives; in several groups, the strongest counts
+    # (admin > operator > manager); in none, no log-in
+    role_claims: dict[str, Literal["operator", "manager", "admin"]] = {}
+    button_label: str = "Logg inn med kommunens konto"
+    timeout_seconds: float = Field(10, gt=0)  # for each request to the provider
+
+    @model_validator(mode="after")
+    def _complete(self) -> OidcSettings:
+        if self.enabled and not (self.issuer and self.client_id):
+            raise ValueError("web.oidc.enabled needs web.oidc.issuer and web.oidc.client_id")
+        if self.issuer and not self.issuer.startswith(("https://", "http://")):
+            raise ValueError("web.oidc.issuer must start with https:// (or http:// for a test provider)")
+        return self
+
+
 class WebSettings(_Section):
     """The control room (``saksrobot serve``)."""
 
@@ -261,10 +288,47 @@ class WebSettings(_Section):
     # addresses (or networks, "10.0.0.0/8") of reverse proxies whose X-Forwarded-For/-Proto is
     # believed; empty: nobody's, the connecting address is the client (see docs/control-room.md)
     trusted_proxies: list[str] = []
+    oidc: OidcSettings = OidcSettings()
 
 
 class LoggingSettings(_Section):
     level: str = "INFO"
+
+
+class AlertSettings(_Section):
+    """E-mail alerts to operators (docs/alerts.md): SMTP with STARTTLS and log-in, and the rules' thresholds."""
+
+    enabled: bool = False  # the scheduler service checks the rules every ``check_seconds``
+    smtp_host: str = ""
+    smtp_port: int = Field(587, ge=1, le=65535)
+    starttls: bool = True
+    smtp_username: str = ""  # empty: no log-in (a relay that trusts the address)
+    smtp_password: SecretStr | None = None  # a secret: env SAKSROBOT_ALERTS__SMTP_PASSWORD or the secrets folder
+    sender: str = ""  # the From address, e.g. saksrobot@kommune.no
+    ca_file: Path | None = None  # a private CA the SMTP server's certificate is signed by (None: the system's)
+    timeout_seconds: float = Field(30, gt=0)
+    base_url: str = "http://127.0.0.1:8400"  # the control room's address, for the links in the mails
+    group_minutes: float = Field(60, ge=0)  # at most one mail per rule and subject per this period
+    check_seconds: float = Field(60, gt=0)
+    stale_days: float = Field(3, gt=0)  # a scheduled robot without a succeeded run this long
+    manual_queue_max: int = Field(20, ge=0)  # items waiting for manual handling, per robot, before an alert
+    manual_age_days: float = Field(5, gt=0)  # ... or the oldest of them waiting longer than this
+    daily_summary: bool = False  # yesterday's runs, items and hours saved, for managers
+    daily_summary_time: str = "07:30"  # HH:MM, Oslo time
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_base(cls, value: str) -> str:
+        return SystemSettings._http_url(value)
+
+    @field_validator("daily_summary_time")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        try:
+            time.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not HH:MM") from None
+        return value
 
 
 class Settings(BaseSettings):
@@ -273,6 +337,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SAKSROBOT_",
         env_nested_delimiter="__",
+        secrets_prefix="",  # a secrets file is named by its setting: archive__api_key, alerts__smtp_password
+        secrets_nested_delimiter="__",
         extra="forbid",
         case_sensitive=False,
     )
@@ -295,6 +361,7 @@ class Settings(BaseSettings):
     runner: RunnerSettings = RunnerSettings()
     robots: dict[str, RobotSettings] = {}
     logging: LoggingSettings = LoggingSettings()
+    alerts: AlertSettings = AlertSettings()
 
     @classmethod
     def settings_customise_sources(
@@ -307,7 +374,9 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         config = project_root() / "config"
         files = [p for p in (config / "saksrobot.toml", config / "local.toml") if p.exists()]
-        return (init_settings, env_settings, file_secret_settings,
+        # secrets files named by their setting (archive__api_key), then, as before, a file per section
+        # holding JSON (saksrobot_archive: {"api_key": ...})
+        return (init_settings, env_settings, NestedSecretsSettingsSource(file_secret_settings), file_secret_settings,
                 TomlConfigSettingsSource(settings_cls, toml_file=files, deep_merge=True))  # local adds to defaults
 
     def robot(self, name: str) -> RobotSettings:

@@ -33,6 +33,7 @@ PAGES = {  # path: the roles that see it
     "/": ("kari", "leder", "ada"), "/roboter": ("kari", "leder", "ada"), "/tidsplaner/ny": ("kari", "ada"),
     "/tidsplaner/1": ("kari", "ada"), "/kjoringer": ("kari", "leder", "ada"), "/manuell": ("kari", "leder", "ada"),
     "/gevinst": ("kari", "leder", "ada"), "/arbeidere": ("ada",), "/brukere": ("ada",), "/innstillinger": ("ada",),
+    "/revisjonslogg": ("ada",), "/varsler": ("ada",),
     "/kjoringer/run-1": ("kari", "leder"),
 }
 
@@ -273,6 +274,11 @@ def test_each_role_walks_through_its_daily_tasks_with_no_violation_on_any_page(r
     row.get_by_role("button", name=f"Ja, deaktiver ny{width}").click()
     expect(admin.get_by_role("row").filter(has_text=f"ny{width}")).to_contain_text("Deaktivert")
     check(admin, "bruker deaktivert")
+    admin.get_by_role("link", name="Revisjonslogg").click()
+    admin.get_by_label("Hvem").select_option("ada")
+    admin.get_by_role("button", name="Vis").click()
+    expect(admin.get_by_role("row").filter(has_text="Bruker aktivert/deaktivert").first).to_contain_text(f"ny{width}")
+    check(admin, "revisjonslogg")
     admin.get_by_role("link", name="Innstillinger").click()
     check(admin, "innstillinger")
     admin.close()

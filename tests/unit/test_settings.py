@@ -46,6 +46,17 @@ def test_secrets_from_secrets_dir_and_hidden(tmp_path, monkeypatch):
     assert "hunter2" not in dumped
 
 
+def test_a_secrets_file_is_named_by_its_setting(tmp_path, monkeypatch):
+    for name, value in {"archive__api_key": "nøkkel-1", "workitems__encryption_key": "nøkkel-2",
+                        "web__oidc__client_secret": "nøkkel-3"}.items():
+        (tmp_path / name).write_text(value, encoding="utf-8")
+    monkeypatch.setenv("SAKSROBOT_SECRETS_DIR", str(tmp_path))
+    settings = load_settings()
+    assert [secret.get_secret_value() for secret in (
+        settings.archive.api_key, settings.workitems.encryption_key, settings.web.oidc.client_secret)] == [
+        "nøkkel-1", "nøkkel-2", "nøkkel-3"]
+
+
 def test_config_show_hides_secrets(monkeypatch):
     monkeypatch.setenv("SAKSROBOT_ARCHIVE__API_KEY", "top-secret-key")
     result = CliRunner().invoke(app, ["config", "show"])

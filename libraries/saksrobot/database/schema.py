@@ -36,7 +36,7 @@ VERSION_TABLE = "alembic_version"
 # every module that defines saksrobot tables (a test checks that none is missing)
 MODEL_MODULES = ("saksrobot.workitems.model", "saksrobot.gevinst.model", "saksrobot.runner.model",
                  "saksrobot.runner.lock", "saksrobot.scheduler.model", "saksrobot.web.users",
-                 "saksrobot.workers.model")
+                 "saksrobot.workers.model", "saksrobot.audit.model", "saksrobot.alerts.model")
 # the tables of 0.1.0, the last release without migrations: frozen, whatever the models become
 LEGACY_TABLES = frozenset({"work_items", "work_item_content", "gevinst_log", "runs", "robot_locks", "schedules",
                            "web_users"})

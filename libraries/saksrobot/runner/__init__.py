@@ -8,7 +8,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-_WHERE = {"RobotBusy": "lock", "Run": "model", "RunStatus": "model", "mark_lost": "owners",
+_WHERE = {"RobotBusy": "lock", "Run": "model", "RunStatus": "model", "mark_lost": "owners", "request_stop": "owners",
+          "NotRunning": "owners",
           "end_process_tree": "processes", "RunResult": "run", "known_robots": "run", "record_event": "run",
           "robot_path": "run", "run_recorded": "run", "run_robot": "run", "stop_runs": "run"}
 __all__ = sorted(_WHERE)

@@ -40,6 +40,8 @@ class Run(Base):
     robot_pid: Mapped[int | None]  # its robot process
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime())  # naive UTC: the runner last seen alive
     worker: Mapped[str | None] = mapped_column(String(100))  # the ``saksrobot worker`` it ran on (None: local)
+    stop_requested_by: Mapped[str | None] = mapped_column(String(100))  # who asked to stop it (its runner obeys)
+    stop_requested_at: Mapped[datetime | None] = mapped_column(DateTime())
 
 
 def first_finished(engine: Engine, robot: str) -> datetime | None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from saksrobot.errors import BusinessError
 from saksrobot.pids import process_alive
 from saksrobot.runner import lock
 from saksrobot.runner.lock import RobotLock
@@ -25,6 +27,7 @@ from saksrobot.workitems import State, WorkItem, utcnow
 log = logging.getLogger(__name__)
 HOST = socket.gethostname()
 HEARTBEAT = timedelta(seconds=30)
+STOP_POLL = timedelta(seconds=2)  # how often a runner looks whether someone asked to stop its run
 STALE = 4 * HEARTBEAT  # a run of another machine not seen for this long has lost its owner
 
 
@@ -71,11 +74,31 @@ def _oslo(moment: datetime) -> str:
     return f"{moment.replace(tzinfo=UTC).astimezone(TZ):%d.%m.%Y %H:%M:%S}"
 
 
-class Heartbeat:
-    """While the robot works: the run's heartbeat, and its lock renewed for other machines."""
+class NotRunning(BusinessError):
+    code = "not_running"
 
-    def __init__(self, engine: Engine, run_id: str, robot: str) -> None:
-        self._engine, self._run_id, self._robot = engine, run_id, robot
+
+def request_stop(engine: Engine, run_id: str, by: str) -> Run:
+    """Ask a run to stop: its runner ends the robot within ``STOP_POLL`` and records the run as
+    stopped by ``by``, on whatever machine it runs. :class:`NotRunning` if it is not running."""
+    with Session(engine, expire_on_commit=False) as s:
+        if not s.execute(update(Run).where(Run.id == run_id, Run.status == RunStatus.RUNNING,
+                                           Run.stop_requested_by.is_(None))
+                         .values(stop_requested_by=by[:100], stop_requested_at=utcnow())).rowcount:
+            run = s.get(Run, run_id)
+            if run is None or run.status != RunStatus.RUNNING:
+                raise NotRunning("Kjøringen går ikke (lenger)")
+        s.commit()
+        return s.get(Run, run_id)
+
+
+class Heartbeat:
+    """While the robot works: the run's heartbeat, its lock renewed for other machines, and a look
+    every ``STOP_POLL`` whether someone asked to stop it (then ``on_stop(who)`` is called once)."""
+
+    def __init__(self, engine: Engine, run_id: str, robot: str,
+                 on_stop: Callable[[str], None] | None = None) -> None:
+        self._engine, self._run_id, self._robot, self._on_stop = engine, run_id, robot, on_stop
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, name=f"heartbeat-{run_id}", daemon=True)
 
@@ -88,11 +111,21 @@ class Heartbeat:
         self._thread.join(timeout=5)
 
     def _beat(self) -> None:
-        while not self._stop.wait(HEARTBEAT.total_seconds()):
+        last_beat = utcnow()
+        while not self._stop.wait(STOP_POLL.total_seconds()):
             try:
-                with Session(self._engine) as s:
-                    s.execute(update(Run).where(Run.id == self._run_id).values(heartbeat_at=utcnow()))
-                    s.commit()
-                lock.renew(self._engine, self._robot, self._run_id, STALE)
+                if self._on_stop is not None and (by := self._stop_requested()):
+                    self._on_stop(by)
+                    self._on_stop = None
+                if utcnow() - last_beat >= HEARTBEAT:
+                    with Session(self._engine) as s:
+                        s.execute(update(Run).where(Run.id == self._run_id).values(heartbeat_at=utcnow()))
+                        s.commit()
+                    lock.renew(self._engine, self._robot, self._run_id, STALE)
+                    last_beat = utcnow()
             except Exception:  # noqa: BLE001 - a database hiccup: the next beat tries again
                 log.warning("Heartbeat of run %s not recorded; trying again", self._run_id, exc_info=True)
+
+    def _stop_requested(self) -> str | None:
+        with Session(self._engine) as s:
+            return s.scalar(select(Run.stop_requested_by).where(Run.id == self._run_id))

@@ -218,15 +218,26 @@ def _run(settings: Settings, path: Path, run_id: str, engine: Engine, environmen
     with Session(engine) as s:
         s.execute(update(Run).where(Run.id == run_id).values(robot_pid=process.pid))
         s.commit()
+    stopped_by: list[str] = []
+
+    def stop(by: str) -> None:  # someone asked to stop the run (request_stop), maybe from another machine
+        stopped_by.append(by)
+        log.warning("Run %s of %s stopped by %s", run_id, path.stem, by)
+        end_process_tree(process.pid)
+
     try:
-        with Heartbeat(engine, run_id, lock.lock_name(path.stem, part)):
+        with Heartbeat(engine, run_id, lock.lock_name(path.stem, part), on_stop=stop):
             return_code = process.wait(timeout=timeout)
-        status = (RunStatus.SUCCEEDED if return_code == 0 else
-                  RunStatus.KILLED if return_code < 0 else RunStatus.FAILED)
+        status = (RunStatus.SUCCEEDED if return_code == 0 and not stopped_by else
+                  RunStatus.KILLED if return_code < 0 or stopped_by else RunStatus.FAILED)
     except subprocess.TimeoutExpired:
         log.warning("Run %s of %s exceeded %s s: stopping it", run_id, path.stem, timeout)
         end_process_tree(process.pid)
         return_code, status = process.wait(), RunStatus.TIMED_OUT
+        from saksrobot.audit import SCHEDULER, Action, AuditLog
+
+        AuditLog(engine).record(SCHEDULER, Action.RUN_STOP, ("run", run_id),
+                                after={"robot": path.stem, "årsak": f"lengste kjøretid ({timeout:.0f} s) nådd"})
     except BaseException:  # Ctrl+C or the service stopping: leave nothing running
         end_process_tree(process.pid)
         process.wait()
@@ -234,7 +245,8 @@ def _run(settings: Settings, path: Path, run_id: str, engine: Engine, environmen
     finally:
         _active.discard(process.pid)
     echo.join(timeout=5)
-    summary = {**_summary(output_dir, status, return_code), "started_by": started_by}
+    summary = {**_summary(output_dir, status, return_code), "started_by": started_by} | (
+        {"reason": f"Stoppet av {stopped_by[0]}"} if stopped_by else {})
     (output_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
     with Session(engine) as s:
         run = s.get(Run, run_id)

@@ -23,6 +23,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import Engine
 
+from saksrobot.audit import SCHEDULER, Action, AuditLog
 from saksrobot.errors import ConfigurationError
 from saksrobot.runner import (
     RobotBusy,
@@ -115,6 +116,9 @@ class SchedulerService:
         self.sync()
         self.scheduler.add_job(self.sync, "interval", seconds=self.settings.scheduler.sync_seconds, id="sync",
                                jobstore="local", misfire_grace_time=None)
+        from saksrobot.alerts import schedule_checks  # e-mail alerts (alerts.enabled), every alerts.check_seconds
+
+        schedule_checks(self.scheduler, self.settings, self.engine)
         self.scheduler.resume()
         log.info("Scheduler started with %d schedule(s)", len(self.store.all()))
 
@@ -184,6 +188,8 @@ class SchedulerService:
         schedule = self._schedule(f"{JOB_PREFIX}{schedule_id}")
         if schedule is None or not schedule.enabled:
             return
+        AuditLog(self.engine).record(SCHEDULER, Action.RUN_START, ("robot", schedule.robot),
+                                     after={"tidsplan": schedule.id})
         self._execute(schedule.robot, f"tidsplan #{schedule.id}", schedule.max_run_minutes * 60)
 
     def run_now(self, robot: str, by: str) -> None:

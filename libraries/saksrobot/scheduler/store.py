@@ -53,6 +53,13 @@ def _field(error: dict) -> str | None:
     return "times" if "klokkeslett" in text else "days" if "dag" in text else None
 
 
+def schedule_facts(schedule: Schedule) -> dict[str, object]:
+    """A schedule as the audit trail keeps it: its robot, plan in words, limits and whether it is on."""
+    spec = ScheduleSpec.of(schedule)
+    return {"robot": schedule.robot, "plan": spec.describe(), "aktiv": schedule.enabled,
+            "lengste_kjoretid_min": spec.max_run_minutes, "ta_igjen_min": spec.misfire_grace_minutes}
+
+
 def parse_spec(known_robots: list[str], **fields: object) -> ScheduleSpec:
     """A :class:`ScheduleSpec` from form or command-line fields, or :class:`InvalidSchedule`."""
     try:

@@ -1,8 +1,10 @@
 """The control room: a server-rendered FastAPI + Jinja2 app in Norwegian for archive staff
-(schedules, runs, the manual queue), managers (gevinst, read-only) and admins (users, settings).
+(schedules, runs, the manual queue), managers (gevinst, read-only) and admins (users, settings,
+the audit trail, alerts).
 
-Every route names the roles it allows; every form carries a CSRF token; sessions are signed
-cookies that hold only the user id and role."""
+Every route names the roles it allows; every form carries a CSRF token; every change leaves one row
+in the audit trail; sessions are signed cookies that hold the user id, role and session epoch (and,
+after single sign-on, the provider's ID token for its log-out)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from saksrobot.audit import Action, AuditLog
 from saksrobot.errors import SaksrobotError
 from saksrobot.gevinst import parse_period
 from saksrobot.gevinst.export import FORMATS, export, file_name
@@ -31,12 +34,12 @@ from saksrobot.intake.folder import NotAFile, read_regular, reason_file_of
 from saksrobot.privacy import mask
 from saksrobot.runner import RobotBusy, known_robots, lock
 from saksrobot.scheduler import InvalidSchedule, SchedulerService, ScheduleSpec, parse_spec, upcoming
+from saksrobot.scheduler.store import schedule_facts
 from saksrobot.scheduler.triggers import TZ
 from saksrobot.settings import Settings
-from saksrobot.web import pages
+from saksrobot.web import alert_pages, audit_page, oidc, pages
 from saksrobot.web.security import (
     ADMINS,
-    CSRF_FIELD,
     EVERYONE,
     OPERATORS,
     LoginRequired,
@@ -45,17 +48,15 @@ from saksrobot.web.security import (
     check_csrf,
     csrf_token,
     current_user,
+    local_target,
+    start_session,
 )
-from saksrobot.web.users import Role, User, UserStore
+from saksrobot.web.users import Role, User, UserError, UserStore, user_facts
 from saksrobot.workitems import NoSuchItem, State, WorkItemStore
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 COOKIE = "saksrobot_okt"
-
-
-def _local_target(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
 
 
 class ControlRoom:
@@ -67,6 +68,7 @@ class ControlRoom:
         self.settings, self.engine, self.service = settings, engine, service
         self.users = UserStore(engine)
         self.items = WorkItemStore(engine)
+        self.audit = AuditLog(engine)
         self.throttle = LoginThrottle(settings.web.login_attempts, settings.web.login_window_minutes * 60)
         self.templates = Jinja2Templates(directory=HERE / "templates")
         self.templates.env.filters["tid"] = lambda m: "" if m is None else f"{pages.oslo(m):%d.%m.%Y %H:%M}"
@@ -102,12 +104,12 @@ class ControlRoom:
     # --- log in / out ---------------------------------------------------------------------------
 
     def login_form(self, request: Request, neste: str = "/") -> Response:
-        return self.page(request, "login.html", None, neste=_local_target(neste))
+        return self.page(request, "login.html", None, neste=local_target(neste))
 
     async def login(self, request: Request) -> Response:
         form = await self.form(request)
         username, password = form.get("username", "").strip().lower(), form.get("password", "")
-        target = _local_target(form.get("neste", "/"))
+        target = local_target(form.get("neste", "/"))
         address = f"ip:{request.client.host if request.client else '-'}"
         keys = (f"user:{username}", address)
         if wait := self.throttle.attempt(*keys):
@@ -117,12 +119,14 @@ class ControlRoom:
         user = await run_in_threadpool(self.users.authenticate, username, password)
         if user is None:
             log.info("Failed log-in from %s", address)  # not the name typed: it may be a password or an fnr
+            known = self.users.named(username)  # the audit names only a user that exists
+            self.audit.record(known.username if known else "ukjent bruker", Action.LOGIN_FAILED,
+                              ("user", known.username if known else "-"))
             return self.page(request, "login.html", None, status=401, neste=target, username=username,
                              error="Feil brukernavn eller passord.")
         self.throttle.succeeded(*keys)
-        request.session.clear()  # a new session (and CSRF token) at log-in
-        request.session.update(user_id=user.id, role=user.role, epoch=user.session_epoch,
-                               **{CSRF_FIELD: secrets.token_urlsafe(32)})
+        self.audit.record(user.username, Action.LOGIN, ("user", user.username))
+        start_session(request, user)
         return RedirectResponse(target, status_code=303)
 
     async def logout(self, request: Request) -> Response:
@@ -130,8 +134,10 @@ class ControlRoom:
         user_id = request.session.get("user_id")
         if isinstance(user_id, int) and (user := self.users.get(user_id)) is not None:
             self.users.end_sessions(user.username)  # a copy of the cookie is worthless from now on
+            self.audit.record(user.username, Action.LOGOUT, ("user", user.username))
+        provider = await oidc.logged_out(request)  # after single sign-on: on to the provider's log-out too
         request.session.clear()
-        return RedirectResponse("/logg-inn", status_code=303)
+        return provider or RedirectResponse("/logg-inn", status_code=303)
 
     # --- Oversikt -------------------------------------------------------------------------------
 
@@ -203,8 +209,11 @@ class ControlRoom:
             return self._schedule_form(request, user, schedule_id, values, exc.problems, status=422,
                                        invalid=exc.fields)
         store = self.service.store
+        before = None if schedule_id is None else schedule_facts(store.get(schedule_id))
         saved = (store.create(spec, user.username) if schedule_id is None
                  else store.update(schedule_id, spec, user.username))
+        self.audit.record(user.username, Action.SCHEDULE_CREATE if before is None else Action.SCHEDULE_UPDATE,
+                          ("schedule", saved.id), before=before, after=schedule_facts(saved))
         self.service.sync()
         message = f"Tidsplanen for {saved.robot} er lagret: {spec.describe()}."
         if warning := spec.dst_warning():
@@ -230,15 +239,20 @@ class ControlRoom:
     async def _enable(self, request: Request, schedule_id: int, enabled: bool) -> Response:
         user = self.guard(request, OPERATORS)
         await check_csrf(request)
+        before = schedule_facts(self.service.store.get(schedule_id))
         schedule = self.service.store.set_enabled(schedule_id, enabled, user.username)
+        self.audit.record(user.username, Action.SCHEDULE_RESUME if enabled else Action.SCHEDULE_PAUSE,
+                          ("schedule", schedule_id), before=before, after=schedule_facts(schedule))
         self.service.sync()
         return self.back(request, "/roboter", f"Tidsplanen for {schedule.robot} er "
                                               f"{'satt i gang igjen' if enabled else 'satt på pause'}.")
 
     async def delete_schedule(self, request: Request, schedule_id: int) -> Response:
-        self.guard(request, OPERATORS)
+        user = self.guard(request, OPERATORS)
         await check_csrf(request)
+        before = schedule_facts(self.service.store.get(schedule_id))
         self.service.store.delete(schedule_id)
+        self.audit.record(user.username, Action.SCHEDULE_DELETE, ("schedule", schedule_id), before=before)
         self.service.sync()
         return self.back(request, "/roboter", "Tidsplanen er slettet.")
 
@@ -253,6 +267,7 @@ class ControlRoom:
             return self.back(request, "/kjoringer", message, "feil")
         except ValueError:
             raise HTTPException(404, "Ukjent robot") from None
+        self.audit.record(user.username, Action.RUN_START, ("robot", robot), after={"startet_av": "kjør nå"})
         if self.settings.runner.mode == "workers":
             return self.back(request, "/kjoringer", f"{self.settings.robot_title(robot)} er lagt i kø og startes av "
                                                     "en ledig arbeider.")
@@ -267,6 +282,20 @@ class ControlRoom:
         running = bool(lock.running(self.engine))
         return self.page(request, "runs.html", user, runs=rows, robot=robot or "", robots=known_robots(self.settings),
                          running=running, live=5 if running else 30)
+
+    async def stop_run(self, request: Request, run_id: str) -> Response:
+        """Stopp kjøringen: its runner, on whatever machine, ends the robot within seconds."""
+        user = self.guard(request, OPERATORS)
+        await check_csrf(request)
+        from saksrobot.runner import NotRunning, request_stop
+
+        try:
+            run = request_stop(self.engine, run_id, user.username)
+        except NotRunning as exc:
+            return self.back(request, f"/kjoringer/{quote(run_id)}", str(exc), "feil")
+        self.audit.record(user.username, Action.RUN_STOP, ("run", run_id), after={"robot": run.robot})
+        return self.back(request, f"/kjoringer/{quote(run_id)}", f"{self.settings.robot_title(run.robot)} stoppes nå. "
+                                                                  "Pågående oppgave gis tilbake til roboten.")
 
     def workers(self, request: Request) -> Response:
         user = self.guard(request, EVERYONE)
@@ -353,16 +382,20 @@ class ControlRoom:
             item = self.items.resolve(item_id, user.username, note)
         except (NoSuchItem, SaksrobotError) as exc:
             return self.back(request, back, str(exc), "feil")
+        self.audit.record(user.username, Action.ITEM_RESOLVE, ("item", item.id), before={"status": State.MANUAL},
+                          after={"status": item.state, "notat": bool(note)})  # the note may name people: not kept
         return self.back(request, back, f"{self.settings.robot_title(item.process)} {item.key} er merket som "
                                         "behandlet.")
 
     async def requeue(self, request: Request, item_id: int) -> Response:
-        self.guard(request, OPERATORS)
+        user = self.guard(request, OPERATORS)
         back = self._manual_list(await self.form(request))
         try:
             item = self.items.requeue(item_id)
         except (NoSuchItem, SaksrobotError) as exc:
             return self.back(request, back, str(exc), "feil")
+        self.audit.record(user.username, Action.ITEM_REQUEUE, ("item", item.id), before={"status": State.MANUAL},
+                          after={"status": item.state})
         return self.back(request, back, f"{self.settings.robot_title(item.process)} {item.key} er sendt tilbake "
                                         "til roboten og tas ved neste kjøring.")
 
@@ -411,29 +444,42 @@ class ControlRoom:
         return self.page(request, "users.html", user, users=self.users.all(), roles=list(Role))
 
     async def add_user(self, request: Request) -> Response:
-        self.guard(request, ADMINS)
+        admin = self.guard(request, ADMINS)
         form = await self.form(request)
         try:
             added = await run_in_threadpool(self.users.add, form.get("username", ""), form.get("password", ""),
                                             Role(form.get("role", "")), form.get("name", ""))
+            if email := form.get("email", "").strip():
+                added = self.users.set_email(added.username, email)
         except (SaksrobotError, ValueError) as exc:
             return self.back(request, "/brukere", str(exc) if isinstance(exc, SaksrobotError) else "Ukjent rolle",
                              "feil")
+        self.audit.record(admin.username, Action.USER_CREATE, ("user", added.username),
+                          after=user_facts(added))
         return self.back(request, "/brukere", f"Brukeren {added.username} er lagt til.")
 
     async def change_user(self, request: Request, username: str) -> Response:
         admin = self.guard(request, ADMINS)
         form = await self.form(request)
-        if username.strip().lower() == admin.username:  # user names are kept in lower case
+        if username.strip().lower() == admin.username and "email" not in form:  # names are kept in lower case
             return self.back(request, "/brukere", "Du kan ikke endre din egen rolle eller deaktivere deg selv.", "feil")
+        before = self.users.named(username)
         try:
+            if before is None:
+                raise UserError(f"Ingen bruker {username}")
             if role := form.get("role"):
-                self.users.set_role(username, Role(role))
-            if "active" in form:
-                self.users.set_active(username, form["active"] == "1")
+                after, action = self.users.set_role(username, Role(role)), Action.USER_ROLE
+            elif "active" in form:
+                after, action = self.users.set_active(username, form["active"] == "1"), Action.USER_ACTIVE
+            elif "email" in form:
+                after, action = self.users.set_email(username, form["email"]), Action.USER_EMAIL
+            else:
+                raise UserError("Ingen endring valgt")
         except (SaksrobotError, ValueError) as exc:
             return self.back(request, "/brukere", str(exc) if isinstance(exc, SaksrobotError) else "Ukjent rolle",
                              "feil")
+        self.audit.record(admin.username, action, ("user", after.username), before=user_facts(before),
+                          after=user_facts(after))
         return self.back(request, "/brukere", f"Brukeren {username} er endret.")
 
     def settings_page(self, request: Request) -> Response:
@@ -457,6 +503,7 @@ class ControlRoom:
             ("/tidsplaner/{schedule_id}/fortsett", self.resume, post),
             ("/tidsplaner/{schedule_id}/slett", self.delete_schedule, post),
             ("/kjoringer", self.runs, get), ("/kjoringer/{run_id}", self.run_page, get),
+            ("/kjoringer/{run_id}/stopp", self.stop_run, post),
             ("/kjoringer/{run_id}/{name:path}", self.run_file, get),
             ("/arbeidere", self.workers, get),
             ("/manuell", self.manual, get), ("/manuell/{item_id}/behandlet", self.resolve, post),
@@ -476,6 +523,9 @@ def create_app(settings: Settings, engine: Engine, service: SchedulerService) ->
     room = ControlRoom(settings, engine, service)
     app = FastAPI(title="saksrobot kontrollrom", docs_url=None, redoc_url=None, openapi_url=None)
     room.routes(app)
+    audit_page.add_routes(app, room)
+    oidc.add_routes(app, room)
+    alert_pages.add_routes(app, room)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     secret = settings.web.session_secret
     if secret is None:

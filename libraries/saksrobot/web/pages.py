@@ -244,7 +244,7 @@ SECTIONS = {"home": "Prosjektmappe", "logs_dir": "Mappe for kjøringenes logger"
             "browser": "Nettleser (Chromium)", "simulators": "Simulatorer", "identity": "Fødselsnummer",
             "ppt": "PPT-henvisninger", "invoices": "Inngående fakturaer", "workitems": "Oppgavekø",
             "gevinst": "Gevinstrealisering", "scheduler": "Tidsplaner", "web": "Kontrollrommet",
-            "runner": "Kjøring av roboter", "robots": "Roboter", "logging": "Logging"}
+            "runner": "Kjøring av roboter", "robots": "Roboter", "logging": "Logging", "alerts": "Varsler på e-post"}
 KEYS = {"url": "Adresse", "backend": "Tilkobling (api eller ui)", "base_url": "Adresse", "username": "Brukernavn",
         "password": "Passord", "api_key": "API-nøkkel", "timeout_seconds": "Tidsavbrudd (sekunder)",
         "retries": "Nye forsøk ved feil", "retry_backoff_seconds": "Ventetid før nytt forsøk (sekunder)",
@@ -259,4 +259,8 @@ KEYS = {"url": "Adresse", "backend": "Tilkobling (api eller ui)", "base_url": "A
         "sync_seconds": "Leser endrede tidsplaner hvert (sekunder)", "host": "Adresse å lytte på", "port": "Port",
         "session_minutes": "Innlogging varer (minutter)", "https_only": "Bare HTTPS",
         "mode": "Kjøres lokalt eller på arbeidere", "heartbeat_seconds": "Livstegn hvert (sekunder)",
-        "stalled_seconds": "Arbeider regnes som død etter (sekunder)", "level": "Loggnivå"}
+        "stalled_seconds": "Arbeider regnes som død etter (sekunder)", "level": "Loggnivå",
+        "smtp_host": "SMTP-server", "smtp_password": "SMTP-passord", "sender": "Avsender",
+        "group_minutes": "Samme varsel høyst én gang per (minutter)",
+        "stale_days": "Varsle uten vellykket kjøring (dager)",
+        "manual_queue_max": "Varsle over antall til manuell behandling"}

@@ -23,6 +23,19 @@ OPERATORS = frozenset({Role.OPERATOR, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})
 
 
+def local_target(target: str) -> str:
+    """Where to go after log-in: a path of this site only (never another site's address)."""
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
+
+
+def start_session(request: Request, user: User) -> None:
+    """A new session (and CSRF token) at log-in, by password or single sign-on: nothing of the
+    session before it is kept. The cookie holds the user id, role and session epoch."""
+    request.session.clear()
+    request.session.update(user_id=user.id, role=user.role, epoch=user.session_epoch,
+                           **{CSRF_FIELD: secrets.token_urlsafe(32)})
+
+
 class LoginRequired(Exception):
     """Not logged in: the app answers with a redirect to the log-in page."""
 

@@ -55,9 +55,29 @@ class User(Base):
     session_epoch: Mapped[int] = mapped_column(default=0)  # +1 ends every session of the user (cookies are stateless)
     created_at: Mapped[datetime] = mapped_column(DateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime())
+    email: Mapped[str | None] = mapped_column(String(320))  # where alerts are sent
+    oidc_subject: Mapped[str | None] = mapped_column(String(400), unique=True)  # "<issuer> <sub>" of single sign-on
 
     def __repr__(self) -> str:  # never the hash
         return f"User({self.username}, {self.role})"
+
+
+def user_facts(user: User) -> dict[str, object]:
+    """A user as the audit trail keeps them: role and state; whether there is an e-mail address, not
+    the address."""
+    return {"rolle": user.role, "aktiv": user.active, "e-post": bool(user.email)}
+
+
+def _valid_username(username: str) -> str:
+    """The user name in lower case, if it is one the control room allows."""
+    username = username.strip().lower()
+    if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
+        raise UserError("Brukernavnet kan ha bokstaver, tall, punktum, bindestrek og understrek")
+    return username
+
+
+def _is_email(email: str) -> bool:
+    return email.count("@") == 1 and " " not in email and bool(email.split("@")[1].count("."))
 
 
 def _check_password(password: str) -> None:
@@ -70,9 +90,7 @@ class UserStore:
         self.engine = engine
 
     def add(self, username: str, password: str, role: Role, name: str = "") -> User:
-        username = username.strip().lower()
-        if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
-            raise UserError("Brukernavnet kan ha bokstaver, tall, punktum, bindestrek og understrek")
+        username = _valid_username(username)
         _check_password(password)
         with Session(self.engine, expire_on_commit=False) as s:
             user = User(username=username, name=name.strip(), role=Role(role), password_hash=_hasher.hash(password),
@@ -91,6 +109,34 @@ class UserStore:
     def get(self, user_id: int) -> User | None:
         with Session(self.engine, expire_on_commit=False) as s:
             return s.get(User, user_id)
+
+    def named(self, username: str) -> User | None:
+        with Session(self.engine, expire_on_commit=False) as s:
+            return s.scalar(select(User).where(User.username == username.strip().lower()))
+
+    def with_subject(self, subject: str) -> User | None:
+        """The user of this single sign-on identity (``"<issuer> <sub>"``), if they have logged in before."""
+        with Session(self.engine, expire_on_commit=False) as s:
+            return s.scalar(select(User).where(User.oidc_subject == subject))
+
+    def add_single_sign_on(self, subject: str, username: str, role: Role, name: str = "", email: str = "") -> User:
+        """A user made at their first single sign-on, with no password: a password log-in never finds
+        them (an empty hash matches no password). An e-mail address that is not one is left out."""
+        username = _valid_username(username)
+        with Session(self.engine, expire_on_commit=False) as s:
+            user = User(username=username, name=name.strip()[:200], role=Role(role), password_hash="",
+                        oidc_subject=subject, email=email.strip() if _is_email(email.strip()) else None,
+                        created_at=utcnow(), last_login_at=utcnow())
+            s.add(user)
+            try:
+                s.commit()
+            except IntegrityError:
+                raise UserError(f"Brukeren {username} finnes allerede") from None
+            return user
+
+    def signed_on(self, username: str, role: Role) -> User:
+        """A single sign-on of an existing user: the role their groups give now, and the time."""
+        return self._change(username, role=Role(role), last_login_at=utcnow())
 
     def count(self) -> int:
         with Session(self.engine) as s:
@@ -136,3 +182,9 @@ class UserStore:
 
     def set_active(self, username: str, active: bool) -> User:
         return self._change(username, active=active, session_epoch=User.session_epoch + 1)
+
+    def set_email(self, username: str, email: str) -> User:
+        email = email.strip()
+        if email and not _is_email(email):
+            raise UserError(f"Ugyldig e-postadresse «{email}»")
+        return self._change(username, email=email or None)

@@ -16,8 +16,10 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from postgres import new_postgres_database
+from saksrobot.audit import Action, AuditLog
 from saksrobot.database import engine_for, make_engine
 from saksrobot.database.schema import SchemaMismatch, differences, state
 from saksrobot.scheduler import SchedulerService, ScheduleSpec, ScheduleStore
@@ -124,6 +126,17 @@ def test_stores_scheduler_and_control_room_work_after_the_upgrade(installation, 
         assert connection.scalar(text("SELECT count(*) FROM workers")) == 0
         # 0007: items resolved before keep what they had; no note beside the reason yet
         assert connection.scalar(text("SELECT count(*) FROM work_items WHERE resolution_note IS NOT NULL")) == 0
+        for table in ("alert_subscriptions", "alert_sent", "alert_watermarks"):  # 0010: defaults until chosen
+            assert connection.scalar(text(f"SELECT count(*) FROM {table}")) == 0  # noqa: S608 - our names
+        # 0008: an audit trail that refuses changes, its first row the upgrade; 0009: nobody has an e-mail
+        # address or single sign-on yet
+        assert connection.execute(text("SELECT action, object_type, after FROM audit_events")).all() == [
+            ("database_upgrade", "database", f'{{"revisjon": "{state(engine).head}"}}')]
+        assert connection.scalar(text("SELECT count(*) FROM web_users WHERE email IS NOT NULL "
+                                      "OR oidc_subject IS NOT NULL")) == 0
+    AuditLog(engine).record("rt.admin", Action.LOGIN, ("user", "rt.admin"))
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+        connection.execute(text("DELETE FROM audit_events"))
     assert store.complete(item, {"case_number": "26/00999"}).state == State.DONE
     store.add("archive_cases", "NEW-1", {"Tittel": "Søknad", "Parter": "03851598730"}, personal=["Parter"])
     fresh = store.by_keys("archive_cases", ["NEW-1"])["NEW-1"]  # 0002: personal fields sealed apart

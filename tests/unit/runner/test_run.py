@@ -9,8 +9,9 @@ import psutil
 import pytest
 from sqlalchemy.orm import Session
 
+from saksrobot.audit import AuditLog
 from saksrobot.database import make_engine
-from saksrobot.runner import Run, RunStatus, run_robot
+from saksrobot.runner import NotRunning, Run, RunStatus, request_stop, run_robot
 from saksrobot.settings import load_settings
 
 ROBOTS = __import__("pathlib").Path(__file__).parent / "robots"
@@ -58,5 +59,33 @@ def test_a_run_over_its_time_limit_is_stopped_with_its_browser(settings, monkeyp
     assert started.is_set(), "the robot never started its browser"
     assert result.status is RunStatus.TIMED_OUT and not result.succeeded
     assert processes_with(marker) == []
-    with Session(make_engine(settings.database.url)) as s:
+    engine = make_engine(settings.database.url)
+    with Session(engine) as s:
         assert s.get(Run, result.run_id).status == "timed_out"
+    [stopped] = AuditLog(engine).find()
+    assert (stopped.actor, stopped.action, stopped.object_id) == ("tidsplan", "run_stop", result.run_id)
+
+
+def test_a_run_stopped_by_a_person_ends_its_robot_and_says_who(settings):
+    """``request_stop`` only writes to the database: the run's own runner (here, or on another
+    machine) sees it and ends the robot."""
+    engine = make_engine(settings.database.url)
+    results = []
+    runner = threading.Thread(target=lambda: results.append(run_robot(settings, str(ROBOTS / "waiting.robot"))))
+    runner.start()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # the robot process is there
+        with Session(engine) as s:
+            run = s.query(Run).one_or_none()
+            if run is not None and run.robot_pid:
+                break
+        time.sleep(0.1)
+    assert request_stop(engine, run.id, "kari").stop_requested_by == "kari"
+    runner.join(timeout=120)
+    [result] = results
+    assert result.status is RunStatus.KILLED
+    assert not psutil.pid_exists(run.robot_pid) or psutil.Process(run.robot_pid).status() == psutil.STATUS_ZOMBIE
+    with Session(engine) as s:
+        assert s.get(Run, run.id).summary["reason"] == "Stoppet av kari"
+    with pytest.raises(NotRunning):
+        request_stop(engine, run.id, "kari")

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from saksrobot.audit import AuditLog
 from saksrobot.database import make_engine
 from saksrobot.errors import ConfigurationError
 from saksrobot.runner import RobotBusy, Run, RunStatus, lock
@@ -184,6 +185,9 @@ def test_a_schedule_runs_the_robot(service, store, runner, engine):
     assert (call["robot"], call["timeout"], call["started_by"]) == ("school_cases", 180, f"tidsplan #{schedule.id}")
     assert call["env"] == {"SAKSROBOT_X": "1"}
     wait_for(lambda: svc.next_run(schedule.id) > datetime.now(UTC) + timedelta(hours=10))  # the next day
+    [started] = AuditLog(engine).find()  # the audit trail names the scheduler as who started it
+    assert (started.actor, started.action, started.object_id, started.after) == (
+        "tidsplan", "run_start", "school_cases", f'{{"tidsplan": {schedule.id}}}')
 
 
 def test_a_run_missed_within_the_grace_period_runs_once(service, store, runner, engine):

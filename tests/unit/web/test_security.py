@@ -28,7 +28,11 @@ ADMIN = frozenset({Role.ADMIN})
 GOOD_SCHEDULE = {"robot": ROBOT, "days": "hverdager", "times": "07:00", "follow_calendar": "on", "enabled": "on",
                  "misfire_grace_minutes": "60", "max_run_minutes": "120"}
 
-# (method, path) → the roles that may use it. The log-in page and form are open to all.
+# Open to all, logged in or not (and so not in RULES, whose routes are tried logged out and as each role):
+# the log-in page and form, and single sign-on's start and the provider's answer (test_oidc tries them)
+OPEN = {("GET", "/logg-inn"), ("HEAD", "/logg-inn"), ("POST", "/logg-inn"), ("GET", "/logg-inn/oidc"),
+        ("GET", "/logg-inn/oidc/svar")}
+# (method, path) → the roles that may use it.
 RULES: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/"): ALL,
     ("GET", "/roboter"): ALL,
@@ -42,6 +46,7 @@ RULES: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/tidsplaner/{schedule_id}/slett"): OPS,
     ("GET", "/kjoringer"): ALL,
     ("GET", "/kjoringer/{run_id}"): ALL,
+    ("POST", "/kjoringer/{run_id}/stopp"): OPS,
     ("GET", "/kjoringer/{run_id}/{name:path}"): ALL,
     ("GET", "/arbeidere"): ALL,
     ("GET", "/manuell"): ALL,
@@ -54,6 +59,10 @@ RULES: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/brukere"): ADMIN,
     ("POST", "/brukere/{username}"): ADMIN,
     ("GET", "/innstillinger"): ADMIN,
+    ("GET", "/revisjonslogg"): ADMIN,
+    ("GET", "/revisjonslogg/last-ned"): ADMIN,
+    ("GET", "/varsler"): ADMIN,
+    ("POST", "/varsler"): ADMIN,
     ("POST", "/logg-ut"): ALL,
 }
 FORMS = {"/tidsplaner/ny": GOOD_SCHEDULE, "/tidsplaner/{schedule_id}": GOOD_SCHEDULE,
@@ -63,14 +72,15 @@ FORMS = {"/tidsplaner/ny": GOOD_SCHEDULE, "/tidsplaner/{schedule_id}": GOOD_SCHE
 def routes(room: Room) -> list[tuple[str, str]]:
     """The app's routes as (method, path), log-in and static files left out; log-out last."""
     found = {(method, route.path) for route in room.app.routes if isinstance(route, APIRoute)
-             for method in route.methods if route.path != "/logg-inn"}
+             for method in route.methods if (method, route.path) not in OPEN}
     return sorted(found, key=lambda r: (r[1] == "/logg-ut", r[1], r[0]))
 
 
-def make_run(room: Room, run_id: str, output_dir: Path) -> str:
+def make_run(room: Room, run_id: str, output_dir: Path, status: str = "succeeded") -> str:
     with Session(room.engine) as s:
-        s.add(Run(id=run_id, robot=ROBOT, status="succeeded", started_at=utcnow(), finished_at=utcnow(),
-                  return_code=0, output_dir=str(output_dir), summary={"started_by": "test"}))
+        s.add(Run(id=run_id, robot=ROBOT, status=status, started_at=utcnow(), heartbeat_at=utcnow(),
+                  finished_at=None if status == "running" else utcnow(), return_code=0, output_dir=str(output_dir),
+                  summary={"started_by": "test"}, host="another-machine", pid=1))
         s.commit()
     return run_id
 
@@ -104,6 +114,8 @@ def concrete(room: Room, path: str, counter: list[int]) -> str:
     values = {"{robot}": ROBOT, "{username}": "mona", "{run_id}": "run-1", "{name:path}": "log.html"}
     if "{schedule_id}" in path:
         values["{schedule_id}"] = str(room.schedule())
+    if path.endswith("/stopp"):  # a run going on (on another machine: asking it to stop only writes a row)
+        values["{run_id}"] = make_run(room, f"running-{n}", room.tmp_path, status="running")
     if "{kind}" in path:  # an item's file: an item taken in from a folder
         values["{item_id}"], values["{kind}"] = str(item_from_a_folder(room, f"REQ-{n}").id), "fil"
     elif "{item_id}" in path:

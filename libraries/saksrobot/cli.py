@@ -93,24 +93,27 @@ def run(
     """Run one robot once. Output goes to logs/<robot>/<time>-<run id>/; exit code 1 on failure."""
     settings = _settings()
     variables = dict(v.split(":", 1) for v in variable)
-    with _errors_shown():
-        from saksrobot.runner import robot_path
+    from saksrobot.runner import RobotBusy, lock, robot_path
 
-        _audit(settings, "run_start", ("robot", robot_path(settings, robot).stem),
-               after={"startet_av": "kø" if queue else "tørrkjøring" if dry_run else "kommandolinje"})
+    with _errors_shown():
+        name = robot_path(settings, robot).stem
     if queue:
         from saksrobot.workers.queue import defer_run
 
         with _errors_shown():
             if dry_run:
                 raise typer.BadParameter("--queue and --dry-run: a dry run runs here, at once")
-            job = defer_run(settings, robot_path(settings, robot).stem, "kommandolinje (kø)", timeout,
-                            variables=variables)
+            job = defer_run(settings, name, "kommandolinje (kø)", timeout, variables=variables)
+        _audit(settings, "run_start", ("robot", name), after={"startet_av": "kommandolinje (kø)", "jobb": job})
         console.print(f"{robot} er lagt i kø (jobb {job}, kø {settings.robot(robot).queue})")
         return
     from saksrobot.runner import run_robot
 
     with _errors_shown():
+        if not dry_run and name in lock.running(_engine(settings)):
+            raise RobotBusy(f"{name} kjører allerede")
+        _audit(settings, "run_start", ("robot", name),
+               after={"startet_av": "tørrkjøring" if dry_run else "kommandolinje"})
         result = run_robot(settings, robot, variables=variables, timeout=timeout, dry_run=dry_run)
     console.print(f"{result.status.value}: {result.log_html}", soft_wrap=True)
     if dry_run:
@@ -241,15 +244,11 @@ def _store(settings: Settings):  # noqa: ANN202 - import kept lazy for a fast --
 def _audit(settings: Settings, action: str, target: tuple[str, object], before: dict | None = None,
            after: dict | None = None) -> None:
     """One row in the audit trail for a change made here, by the operating-system user who ran it."""
-    from saksrobot.audit import AuditLog
+    from saksrobot.audit import AuditLog, cli_actor
 
-    AuditLog(_engine(settings)).record(_actor(), action, target, before=before, after=after)
+    AuditLog(_engine(settings)).record(cli_actor(), action, target, before=before, after=after)
 
 
-def _actor() -> str:
-    from saksrobot.audit import cli_actor
-
-    return cli_actor()
 
 
 def _print_items(items: list) -> None:
@@ -440,9 +439,7 @@ def user_add(
     settings = _settings()
     with _errors_shown():
         users = UserStore(_engine(settings))
-        user = users.add(username, password, chosen, name)
-        if email:
-            user = users.set_email(user.username, email)
+        user = users.add(username, password, chosen, name, email)
     _audit(settings, "user_create", ("user", user.username), after=user_facts(user))
     console.print(f"Added {user.username} ({user.role})")
 
@@ -473,6 +470,20 @@ def user_passwd(username: str) -> None:
     console.print(f"Password of {username} changed")
 
 
+@user_app.command("rename")
+def user_rename(username: str, new_name: str) -> None:
+    """Give a user another user name (e.g. a local user whose name a single sign-on account needs,
+    docs/control-room.md); their sessions end."""
+    from saksrobot.web.users import UserStore
+
+    settings = _settings()
+    with _errors_shown():
+        user = UserStore(_engine(settings)).rename(username, new_name)
+    _audit(settings, "user_rename", ("user", user.username), before={"brukernavn": username.strip().lower()},
+           after={"brukernavn": user.username})
+    console.print(f"{username} heter nå {user.username}")
+
+
 @user_app.command("set")
 def user_set(
     username: str,
@@ -489,18 +500,12 @@ def user_set(
         before = users.named(username)
         if before is None:
             raise UserError(f"Ingen bruker {username}")
-        after, changes = before, []
-        if role is not None:
-            after = users.set_role(username, Role(role))
-            changes.append("user_role")
-        if active is not None:
-            after = users.set_active(username, active)
-            changes.append("user_active")
-        if email is not None:
-            after = users.set_email(username, email)
-            changes.append("user_email")
-    if changes:
-        _audit(settings, changes[0], ("user", after.username), before=user_facts(before), after=user_facts(after))
+        for action, change, value in (("user_role", users.set_role, role), ("user_active", users.set_active, active),
+                                      ("user_email", users.set_email, email)):
+            if value is not None:  # one row per change, as it is made
+                after = change(username, Role(value) if action == "user_role" else value)
+                _audit(settings, action, ("user", after.username), before=user_facts(before), after=user_facts(after))
+                before = after
     console.print(f"{username} changed")
 
 
@@ -674,7 +679,9 @@ def runs_stop(run_id: str) -> None:
 
     settings = _settings()
     with _errors_shown(NotRunning):
-        run = request_stop(_engine(settings), run_id, _actor())
+        from saksrobot.audit import cli_actor
+
+        run = request_stop(_engine(settings), run_id, cli_actor())
     _audit(settings, "run_stop", ("run", run_id), after={"robot": run.robot})
     console.print(f"{run.robot}: kjøring {run_id} stoppes")
 
@@ -688,7 +695,8 @@ def _plain_engine(settings: Settings):  # noqa: ANN202 - an engine whose schema 
 @audit_app.command("list")
 def audit_list(
     person: Annotated[str, typer.Option(help="Only this actor (user name, tidsplan, kommandolinje (...))")] = "",
-    object_type: Annotated[str, typer.Option("--object", help="schedule, robot, item, user, alert, database")] = "",
+    object_type: Annotated[str, typer.Option(
+        "--object", help="schedule, robot, run, item, user, alert, database")] = "",
     object_id: Annotated[str, typer.Option("--id", help="Only this object, e.g. a schedule number")] = "",
     since: Annotated[str, typer.Option("--from", help="From this day (YYYY-MM-DD, Oslo)")] = "",
     until: Annotated[str, typer.Option("--to", help="To and including this day")] = "",
@@ -696,10 +704,16 @@ def audit_list(
     csv: Annotated[bool, typer.Option("--csv", help="As CSV (semicolons) on stdout")] = False,
 ) -> None:
     """The audit trail, newest first: every change by a person, the command line or the scheduler."""
+    from datetime import date
+
     from saksrobot.audit import ACTIONS, AuditLog, Filter
     from saksrobot.audit.log import to_csv
     from saksrobot.web.pages import oslo
 
+    with _errors_shown(ValueError):
+        for day in (since, until):
+            if day:
+                date.fromisoformat(day)  # a day that is not one is an error here, not "every day"
     events = AuditLog(_engine(_settings())).find(Filter.of(person, object_type, object_id, since, until, limit))
     if csv:
         sys.stdout.write(to_csv(events, lambda moment: f"{oslo(moment):%Y-%m-%d %H:%M:%S}"))

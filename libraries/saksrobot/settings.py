@@ -330,6 +330,14 @@ class AlertSettings(_Section):
             raise ValueError(f"{value!r} is not HH:MM") from None
         return value
 
+    @model_validator(mode="after")
+    def _complete(self) -> AlertSettings:
+        if self.smtp_username and not self.starttls:
+            raise ValueError("alerts.smtp_username without alerts.starttls would send the password unencrypted")
+        if self.enabled and not (self.smtp_host and self.sender):
+            raise ValueError("alerts.enabled needs alerts.smtp_host and alerts.sender")
+        return self
+
 
 class Settings(BaseSettings):
     """Effective configuration of saksrobot. See the module docstring for sources."""

@@ -4,6 +4,8 @@ against the command table itself: a new command must say which it is."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import typer.main
 from sqlalchemy.orm import Session
@@ -12,7 +14,7 @@ from typer.testing import CliRunner
 from saksrobot import cli
 from saksrobot.audit import AuditLog, Filter, cli_actor
 from saksrobot.database import make_engine
-from saksrobot.runner import Run, RunResult, RunStatus
+from saksrobot.runner import Run, RunResult, RunStatus, lock
 from saksrobot.scheduler import ScheduleStore, parse_spec
 from saksrobot.web.users import Role, UserStore
 from saksrobot.workitems import WorkItemStore
@@ -30,7 +32,8 @@ CHANGES: dict[str, tuple[list[str], str] | None] = {
     "queue resolve": (["{manual2}", "--by", "kari", "--note", "Sak laget for hånd"], "item_resolve"),
     "user add": (["nils", "--role", "manager", "--email", "nils@kommune.no", "--password-stdin"], "user_create"),
     "user passwd": (["mona"], "user_password"),
-    "user set": (["mona", "--role", "operator", "--email", "mona@kommune.no"], "user_role"),
+    "user set": (["mona", "--role", "operator"], "user_role"),
+    "user rename": (["mona", "mona.lokal"], "user_rename"),  # with --email too: a row for each change
     "schedule add": (["archive_cases", "--times", "08:00"], "schedule_create"),
     "schedule edit": (["{schedule}", "--times", "09:00"], "schedule_update"),
     "schedule pause": (["{schedule}"], "schedule_pause"),
@@ -123,6 +126,10 @@ def test_a_refused_change_leaves_nothing(world):
     assert runner.invoke(cli.app, ["schedule", "add", "archive_cases", "--times", "25:00"]).exit_code == 2
     assert runner.invoke(cli.app, ["queue", "retry", ids["manual"]]).exit_code == 2  # not a failed item
     assert runner.invoke(cli.app, ["user", "set", "ingen", "--role", "admin"]).exit_code == 2
+    assert runner.invoke(cli.app, ["run", "archive_cases", "--queue", "--dry-run"]).exit_code == 2
+    lock.acquire(engine, "archive_cases", "another-run", timedelta(minutes=5))
+    busy = runner.invoke(cli.app, ["run", "archive_cases"])
+    assert busy.exit_code == 2 and "kjører allerede" in busy.output
     assert rows(engine) == []
 
 
@@ -134,3 +141,11 @@ def test_audit_list_shows_and_exports_the_rows(world):
     exported = runner.invoke(cli.app, ["audit", "list", "--csv", "--id", ids["schedule"]]).output.splitlines()
     assert exported[0].startswith("tidspunkt;hvem;handling") and len(exported) == 2
     assert runner.invoke(cli.app, ["audit", "list", "--person", "noen-andre", "--csv"]).output.count("\n") == 1
+
+
+def test_user_set_with_several_changes_records_each(world):
+    engine, _ = world
+    result = runner.invoke(cli.app, ["user", "set", "mona", "--role", "operator", "--email", "mona@kommune.no"])
+    assert result.exit_code == 0, result.output
+    assert [e.action for e in rows(engine)] == ["user_email", "user_role"]  # newest first
+    assert '"e-post": "…@kommune.no"' in rows(engine)[0].after and "mona@" not in rows(engine)[0].after

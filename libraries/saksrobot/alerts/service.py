@@ -86,6 +86,11 @@ class AlertService:
                 report.failed += 1
                 note = mask(f"{when(now)}: {exc}")
                 continue
+            except Exception:  # a bug, or data no mail can carry: this alert is lost for now, not the others
+                log.exception("Alert %s (%s) not sent", rule, subject)
+                report.failed += 1
+                note = mask(f"{when(now)}: varselet «{RULES[rule].label}» kunne ikke lages (se tjenestens logg)")
+                continue
             handled |= {f.event for f in group if f.event}
         with Session(self.engine) as s:
             s.merge(AlertWatermark(name=EVENTS, at=now, note=None if report.sent and not report.failed else note,

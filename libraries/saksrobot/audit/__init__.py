@@ -7,7 +7,7 @@ The table is append-only: the application has no update or delete for it, and th
 both (triggers, migration 0008). Nothing personal is kept but staff user names: every value is masked
 (fødselsnummer) before it is written."""
 
-from saksrobot.audit.log import ACTIONS, CLI, SCHEDULER, Action, AuditLog, Filter, cli_actor
+from saksrobot.audit.log import ACTIONS, CLI, SCHEDULER, TIME_LIMIT, Action, AuditLog, Filter, cli_actor
 from saksrobot.audit.model import AuditEvent
 
-__all__ = ["ACTIONS", "CLI", "SCHEDULER", "Action", "AuditEvent", "AuditLog", "Filter", "cli_actor"]
+__all__ = ["ACTIONS", "CLI", "SCHEDULER", "TIME_LIMIT", "Action", "AuditEvent", "AuditLog", "Filter", "cli_actor"]

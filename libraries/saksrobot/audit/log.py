@@ -6,6 +6,7 @@ import csv
 import getpass
 import io
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -21,8 +22,10 @@ from saksrobot.audit.model import AuditEvent
 from saksrobot.privacy import mask
 from saksrobot.workitems.store import utcnow
 
+log = logging.getLogger(__name__)
 OSLO = ZoneInfo("Europe/Oslo")
 SCHEDULER = "tidsplan"  # the actor of what the scheduler does on its own
+TIME_LIMIT = "tidsgrense"  # the actor that stops a run past its longest run time
 CLI = "kommandolinje"
 
 
@@ -53,7 +56,7 @@ class Action(StrEnum):
     USER_ACTIVE = "user_active"
     USER_PASSWORD = "user_password"
     USER_EMAIL = "user_email"
-    SETTING_CHANGE = "setting_change"
+    USER_RENAME = "user_rename"
     DATABASE_UPGRADE = "database_upgrade"
     ALERT_CHANGE = "alert_change"
 
@@ -67,11 +70,12 @@ ACTIONS: dict[str, str] = {  # what the Revisjonslogg page says
     Action.ITEM_RETRY: "Oppgave prøvd på nytt", Action.USER_CREATE: "Bruker opprettet",
     Action.USER_ROLE: "Rolle endret", Action.USER_ACTIVE: "Bruker aktivert/deaktivert",
     Action.USER_PASSWORD: "Passord endret", Action.USER_EMAIL: "E-postadresse endret",
-    Action.SETTING_CHANGE: "Innstilling endret", Action.DATABASE_UPGRADE: "Databasen oppgradert",
+    Action.USER_RENAME: "Brukernavn endret",
+Action.DATABASE_UPGRADE: "Databasen oppgradert",
     Action.ALERT_CHANGE: "Varsling endret",
 }
 OBJECTS: dict[str, str] = {"schedule": "Tidsplan", "robot": "Robot", "run": "Kjøring", "item": "Oppgave",
-                           "user": "Bruker", "setting": "Innstilling", "alert": "Varsling", "database": "Database"}
+                           "user": "Bruker", "alert": "Varsling", "database": "Database"}
 
 
 def _json(value: Mapping[str, Any] | None) -> str | None:
@@ -120,6 +124,14 @@ class AuditLog:
             connection.execute(insert(AuditEvent).values(
                 at=utcnow(), actor=mask(actor)[:100], action=Action(action).value, object_type=object_type,
                 object_id=mask(object_id)[:200], before=_json(before), after=_json(after)))
+
+    def record_safely(self, actor: str, action: Action, target: tuple[str, object], **values: Any) -> None:
+        """:meth:`record` where a run must go on whatever happens (the scheduler, a time limit): a failure
+        is logged, not raised."""
+        try:
+            self.record(actor, action, target, **values)
+        except Exception:  # noqa: BLE001 - the database hiccuped: the run matters more than its audit row
+            log.exception("Audit row %s of %s not written", action, target)
 
     def find(self, wanted: Filter = Filter()) -> list[AuditEvent]:  # noqa: B008 - a frozen dataclass
         """The newest events first."""

@@ -19,7 +19,7 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(DateTime())  # naive UTC, as every time saksrobot stores
     actor: Mapped[str] = mapped_column(String(100))  # a user name, "tidsplan", or "kommandolinje (<os user>)"
     action: Mapped[str] = mapped_column(String(40))  # an Action
-    object_type: Mapped[str] = mapped_column(String(40))  # schedule, robot, run, item, user, setting, alert, session
+    object_type: Mapped[str] = mapped_column(String(40))  # schedule, robot, run, item, user, alert, database
     object_id: Mapped[str] = mapped_column(String(200))
     before: Mapped[str | None] = mapped_column(Text())  # JSON, masked
     after: Mapped[str | None] = mapped_column(Text())  # JSON, masked

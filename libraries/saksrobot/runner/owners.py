@@ -80,16 +80,20 @@ class NotRunning(BusinessError):
 
 def request_stop(engine: Engine, run_id: str, by: str) -> Run:
     """Ask a run to stop: its runner ends the robot within ``STOP_POLL`` and records the run as
-    stopped by ``by``, on whatever machine it runs. :class:`NotRunning` if it is not running."""
+    stopped by ``by``, on whatever machine it runs; so are the extra consumer runs of the same robot
+    (``[robots.<name>] parallel``). :class:`NotRunning` if it is not running, or asked to stop already."""
     with Session(engine, expire_on_commit=False) as s:
-        if not s.execute(update(Run).where(Run.id == run_id, Run.status == RunStatus.RUNNING,
-                                           Run.stop_requested_by.is_(None))
-                         .values(stop_requested_by=by[:100], stop_requested_at=utcnow())).rowcount:
-            run = s.get(Run, run_id)
-            if run is None or run.status != RunStatus.RUNNING:
-                raise NotRunning("Kjøringen går ikke (lenger)")
+        run = s.get(Run, run_id)
+        if run is None or run.status != RunStatus.RUNNING:
+            raise NotRunning("Kjøringen går ikke (lenger)")
+        if run.stop_requested_by:
+            raise NotRunning(f"{run.stop_requested_by} har alt bedt om å stoppe kjøringen")
+        s.execute(update(Run).where(Run.robot == run.robot, Run.status == RunStatus.RUNNING,
+                                    Run.stop_requested_by.is_(None))
+                  .values(stop_requested_by=by[:100], stop_requested_at=utcnow()))
         s.commit()
-        return s.get(Run, run_id)
+        s.refresh(run)
+        return run
 
 
 class Heartbeat:

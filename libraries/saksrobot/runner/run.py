@@ -234,10 +234,10 @@ def _run(settings: Settings, path: Path, run_id: str, engine: Engine, environmen
         log.warning("Run %s of %s exceeded %s s: stopping it", run_id, path.stem, timeout)
         end_process_tree(process.pid)
         return_code, status = process.wait(), RunStatus.TIMED_OUT
-        from saksrobot.audit import SCHEDULER, Action, AuditLog
+        from saksrobot.audit import TIME_LIMIT, Action, AuditLog
 
-        AuditLog(engine).record(SCHEDULER, Action.RUN_STOP, ("run", run_id),
-                                after={"robot": path.stem, "årsak": f"lengste kjøretid ({timeout:.0f} s) nådd"})
+        AuditLog(engine).record_safely(TIME_LIMIT, Action.RUN_STOP, ("run", run_id), after={
+            "robot": path.stem, "startet_av": started_by, "årsak": f"lengste kjøretid ({timeout:.0f} s) nådd"})
     except BaseException:  # Ctrl+C or the service stopping: leave nothing running
         end_process_tree(process.pid)
         process.wait()

@@ -188,8 +188,9 @@ class SchedulerService:
         schedule = self._schedule(f"{JOB_PREFIX}{schedule_id}")
         if schedule is None or not schedule.enabled:
             return
-        AuditLog(self.engine).record(SCHEDULER, Action.RUN_START, ("robot", schedule.robot),
-                                     after={"tidsplan": schedule.id})
+        if schedule.robot not in lock.running(self.engine):  # else recorded as skipped, not started
+            AuditLog(self.engine).record_safely(SCHEDULER, Action.RUN_START, ("robot", schedule.robot),
+                                                after={"tidsplan": schedule.id})
         self._execute(schedule.robot, f"tidsplan #{schedule.id}", schedule.max_run_minutes * 60)
 
     def run_now(self, robot: str, by: str) -> None:

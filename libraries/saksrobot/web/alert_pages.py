@@ -49,9 +49,10 @@ def add_routes(app: FastAPI, room) -> None:  # noqa: ANN001 - the ControlRoom (n
         store.replace(choices, user.username)
         changed = sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
         rules = sorted({key.split("/")[0] for key in changed})
-        room.audit.record(user.username, Action.ALERT_CHANGE, ("alert", ",".join(rules) or "ingen endring"),
-                          before={key: before.get(key, "som for alle") for key in changed},
-                          after={key: after.get(key, "som for alle") for key in changed})
+        if changed:  # a save that changes nothing is no change
+            room.audit.record(user.username, Action.ALERT_CHANGE, ("alert", ",".join(rules)),
+                              before={key: before.get(key, "som for alle") for key in changed},
+                              after={key: after.get(key, "som for alle") for key in changed})
         return room.back(request, "/varsler", "Varslene er lagret." + ("" if changed else " Ingenting ble endret."))
 
     app.add_api_route("/varsler", alerts_page, methods=["GET"], response_class=HTMLResponse)

@@ -448,9 +448,7 @@ class ControlRoom:
         form = await self.form(request)
         try:
             added = await run_in_threadpool(self.users.add, form.get("username", ""), form.get("password", ""),
-                                            Role(form.get("role", "")), form.get("name", ""))
-            if email := form.get("email", "").strip():
-                added = self.users.set_email(added.username, email)
+                                            Role(form.get("role", "")), form.get("name", ""), form.get("email", ""))
         except (SaksrobotError, ValueError) as exc:
             return self.back(request, "/brukere", str(exc) if isinstance(exc, SaksrobotError) else "Ukjent rolle",
                              "feil")
@@ -461,7 +459,7 @@ class ControlRoom:
     async def change_user(self, request: Request, username: str) -> Response:
         admin = self.guard(request, ADMINS)
         form = await self.form(request)
-        if username.strip().lower() == admin.username and "email" not in form:  # names are kept in lower case
+        if username.strip().lower() == admin.username and ("role" in form or "active" in form):  # (lower case)
             return self.back(request, "/brukere", "Du kan ikke endre din egen rolle eller deaktivere deg selv.", "feil")
         before = self.users.named(username)
         try:

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
-from saksrobot.audit import ACTIONS, AuditLog, Filter
+from saksrobot.audit import ACTIONS, Filter
 from saksrobot.audit.log import OBJECTS, to_csv
 from saksrobot.scheduler.triggers import TZ
 from saksrobot.web import pages
@@ -18,7 +18,7 @@ SHOWN = 500  # rows on the page; the CSV has up to 100 000
 
 
 def add_routes(app: FastAPI, room) -> None:  # noqa: ANN001 - the ControlRoom (no import cycle)
-    log = AuditLog(room.engine)
+    log = room.audit
 
     def audit_page(request: Request, person: str = "", objekt: str = "", id: str = "",  # noqa: A002
                    fra: str = "", til: str = "") -> Response:

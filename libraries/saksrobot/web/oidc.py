@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urljoin
 
-import httpx
 from authlib.integrations.starlette_client import OAuth, OAuthError
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -29,6 +28,11 @@ from saksrobot.settings import OidcSettings
 from saksrobot.web.security import local_target, start_session
 from saksrobot.web.users import Role, User, user_facts
 
+try:  # the HTTP client Authlib uses: httpx2 where installed, else httpx
+    from authlib.integrations.httpx_client._compat import httpx2 as http_client
+except ImportError:  # an Authlib without the shim
+    import httpx as http_client
+
 log = logging.getLogger(__name__)
 START, CALLBACK = "/logg-inn/oidc", "/logg-inn/oidc/svar"
 STRONGEST_FIRST = (Role.ADMIN, Role.OPERATOR, Role.MANAGER)
@@ -38,7 +42,7 @@ PENDING = "_state_saksrobot_"  # Authlib's session keys of a log-in under way (s
 MAX_HINT = 1500  # a larger ID token is not kept (the session is a cookie): the provider's log-out then asks
 ACTOR = "innlogging (oidc)"  # the audit trail's actor of what a log-in changes
 # what the provider (or an answer that is not the provider's) can go wrong with: never a 500
-PROTOCOL_ERRORS = (OAuthError, JoseError, httpx.HTTPError, ValueError, KeyError, RuntimeError)
+PROTOCOL_ERRORS = (OAuthError, JoseError, http_client.HTTPError, ValueError, KeyError, RuntimeError)
 
 NOT_TRUSTED = "Innloggingen med kommunens konto kunne ikke bekreftes. Prøv å logge inn på nytt."
 NO_GROUP = "Du er ikke i noen gruppe som gir tilgang til saksrobot. Spør en administrator."
@@ -112,6 +116,11 @@ class SingleSignOn:
 
     async def callback(self, request: Request) -> Response:
         self._enabled()
+        if not any(key.startswith(PENDING) for key in request.session):
+            # no log-in under way in this browser: a stale or forged answer, or one used already. Nothing
+            # is recorded and nobody's session is touched (a link here cannot log a user out)
+            log.info("Single sign-on answer without a log-in under way: ignored")
+            return RedirectResponse("/logg-inn", status_code=303)
         target = request.session.get(NEXT, "/")
         try:
             token = await self._token(request)
@@ -152,7 +161,7 @@ class SingleSignOn:
         if user is None:
             username = username_of(claims, self.settings)
             if (taken := users.named(username) if username else None) is not None:
-                raise Refused(_taken(taken), 403, "user name taken", taken.username)
+                raise Refused(_taken(taken), 403, "user name taken")  # somebody else than that user
             try:
                 user = users.add_single_sign_on(subject, username, role, str(claims.get("name") or ""),
                                                 str(claims.get("email") or ""))

@@ -3,6 +3,7 @@ about a person kept but a display name."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
@@ -63,9 +64,9 @@ class User(Base):
 
 
 def user_facts(user: User) -> dict[str, object]:
-    """A user as the audit trail keeps them: role and state; whether there is an e-mail address, not
-    the address."""
-    return {"rolle": user.role, "aktiv": user.active, "e-post": bool(user.email)}
+    """A user as the audit trail keeps them: role and state, and of the e-mail address only its domain
+    (a change of address shows, the address does not)."""
+    return {"rolle": user.role, "aktiv": user.active, "e-post": f"…@{user.email.split('@')[1]}" if user.email else None}
 
 
 def _valid_username(username: str) -> str:
@@ -76,8 +77,22 @@ def _valid_username(username: str) -> str:
     return username
 
 
+_ADDRESS_PART = r"[^@\s\x00-\x1f\x7f<>(),;:\"\[\]\\]+"  # no spaces, control characters or header syntax
+_EMAIL = re.compile(rf"{_ADDRESS_PART}@{_ADDRESS_PART}\.{_ADDRESS_PART}")
+
+
 def _is_email(email: str) -> bool:
-    return email.count("@") == 1 and " " not in email and bool(email.split("@")[1].count("."))
+    """A plain address (``kari@kommune.no``): no name part, no spaces or control characters (it goes
+    into the To header of alert mails)."""
+    return len(email) <= 320 and _EMAIL.fullmatch(email) is not None
+
+
+def _valid_email(email: str) -> str | None:
+    """The address stripped, None for none; :class:`UserError` for one that is not an address."""
+    email = email.strip()
+    if email and not _is_email(email):
+        raise UserError(f"Ugyldig e-postadresse «{email}»")
+    return email or None
 
 
 def _check_password(password: str) -> None:
@@ -89,12 +104,13 @@ class UserStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def add(self, username: str, password: str, role: Role, name: str = "") -> User:
+    def add(self, username: str, password: str, role: Role, name: str = "", email: str = "") -> User:
         username = _valid_username(username)
         _check_password(password)
+        email_address = _valid_email(email)
         with Session(self.engine, expire_on_commit=False) as s:
             user = User(username=username, name=name.strip(), role=Role(role), password_hash=_hasher.hash(password),
-                        created_at=utcnow())
+                        email=email_address, created_at=utcnow())
             s.add(user)
             try:
                 s.commit()
@@ -158,11 +174,11 @@ class UserStore:
             s.commit()
             return user
 
-    def _change(self, username: str, **values: object) -> User:
+    def _change(self, name: str, **values: object) -> User:
         with Session(self.engine, expire_on_commit=False) as s:
-            user = s.scalar(select(User).where(User.username == username.strip().lower()))
+            user = s.scalar(select(User).where(User.username == name.strip().lower()))
             if user is None:
-                raise UserError(f"Ingen bruker {username}")
+                raise UserError(f"Ingen bruker {name}")
             for name, value in values.items():
                 setattr(user, name, value)
             s.commit()
@@ -183,8 +199,13 @@ class UserStore:
     def set_active(self, username: str, active: bool) -> User:
         return self._change(username, active=active, session_epoch=User.session_epoch + 1)
 
+    def rename(self, username: str, new_name: str) -> User:
+        """Give a user another name (e.g. a local user whose name a single sign-on account needs); their
+        sessions end. The audit trail keeps the rows under the old name."""
+        try:
+            return self._change(username, username=_valid_username(new_name), session_epoch=User.session_epoch + 1)
+        except IntegrityError:
+            raise UserError(f"Brukeren {new_name.strip().lower()} finnes allerede") from None
+
     def set_email(self, username: str, email: str) -> User:
-        email = email.strip()
-        if email and not _is_email(email):
-            raise UserError(f"Ugyldig e-postadresse «{email}»")
-        return self._change(username, email=email or None)
+        return self._change(username, email=_valid_email(email))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from alertroom import BASE, T0, alert_settings, failed_run, minutes
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from saksrobot.alerts import AlertService
 from saksrobot.alerts.model import AlertSent
 from saksrobot.alerts.service import last_problem
 from saksrobot.alerts.subscriptions import SubscriptionStore
+from saksrobot.errors import ConfigurationError
 from saksrobot.workitems import WorkItemStore
 
 
@@ -69,10 +71,17 @@ def test_a_dead_smtp_server_is_retried_at_the_next_pass_and_shown(settings, engi
 
 
 def test_missing_smtp_settings_fail_the_mail_not_the_pass(tmp_path, engine, users):
+    with pytest.raises(ConfigurationError, match="alerts.enabled needs alerts.smtp_host and alerts.sender"):
+        alert_settings(tmp_path, smtp_host="")  # the service does not start so
     failed_run(engine, T0 - minutes(1))
-    alerts = AlertService(alert_settings(tmp_path, smtp_host=""), engine)  # the real mailer
+    alerts = AlertService(alert_settings(tmp_path, smtp_host="", enabled=False), engine)  # `saksrobot alerts check`
     assert alerts.check(T0).failed == 1
     assert "alerts.smtp_host" in last_problem(engine)
+
+
+def test_a_password_is_never_sent_without_starttls(tmp_path):
+    with pytest.raises(ConfigurationError, match="unencrypted"):
+        alert_settings(tmp_path, smtp_username="saksrobot", starttls=False)
 
 
 def test_recipients_are_the_active_users_of_the_subscribed_roles(settings, engine, users, outbox):

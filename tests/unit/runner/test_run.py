@@ -63,7 +63,7 @@ def test_a_run_over_its_time_limit_is_stopped_with_its_browser(settings, monkeyp
     with Session(engine) as s:
         assert s.get(Run, result.run_id).status == "timed_out"
     [stopped] = AuditLog(engine).find()
-    assert (stopped.actor, stopped.action, stopped.object_id) == ("tidsplan", "run_stop", result.run_id)
+    assert (stopped.actor, stopped.action, stopped.object_id) == ("tidsgrense", "run_stop", result.run_id)
 
 
 def test_a_run_stopped_by_a_person_ends_its_robot_and_says_who(settings):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
-from test_security import FORMS, concrete, routes, run_with_log
+from test_security import FORMS, concrete, make_run, routes, run_with_log
 from webroom import PASSWORD, csrf_of
 
 from saksrobot.audit import AuditLog, Filter
@@ -117,3 +117,12 @@ def test_the_revisjonslogg_page_filters_and_exports(room):
     lines = export.text.lstrip("\ufeff").splitlines()
     assert lines[0].startswith("tidspunkt;hvem;handling") and len(lines) == 2 and ";ola;" in lines[1]
     assert csrf_of(page)  # a page of the control room (log-out form and all)
+
+
+def test_a_run_asked_to_stop_twice_is_stopped_and_recorded_once(room):
+    run_id = make_run(room, "running-1", room.tmp_path, status="running")
+    ola, ada = room.as_user("ola"), room.as_user("ada")
+    assert ola.post(f"/kjoringer/{run_id}/stopp", data={"csrf_token": room.token(ola)}).status_code == 303
+    assert ada.post(f"/kjoringer/{run_id}/stopp", data={"csrf_token": room.token(ada)}).status_code == 303
+    assert "ola har alt bedt om å stoppe kjøringen" in ada.get(f"/kjoringer/{run_id}").text
+    assert [(e.actor, e.object_id) for e in rows(room) if e.action == "run_stop"] == [("ola", run_id)]

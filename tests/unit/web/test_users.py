@@ -202,7 +202,8 @@ def test_an_admin_cannot_change_or_deactivate_themselves(room):
     admin = room.as_user("ada")
     token = csrf_of(admin.get("/brukere").text)
     for name, form in [(name, form) for name in ("ada", "ADA", "Ada", " ada ")
-                       for form in ({"role": "operator"}, {"active": "0"})]:  # user names are not case-sensitive
+                       for form in ({"role": "operator"}, {"active": "0"}, {"role": "operator", "email": "a@b.no"},
+                                    {"active": "0", "email": "a@b.no"})]:  # user names are not case-sensitive
         assert admin.post(f"/brukere/{name}", data={"csrf_token": token, **form}).status_code == 303
         assert "Du kan ikke endre din egen rolle eller deaktivere deg selv." in flash(admin), name
     me = [u for u in room.users.all() if u.username == "ada"][0]
@@ -229,3 +230,26 @@ def test_the_user_page_lists_users_without_hashes(room):
         assert f"<td>{username}</td>" in page
     assert "Arkivmedarbeider" in page and "Leder (lesetilgang)" in page and "Administrator" in page
     assert "$argon2" not in page and PASSWORD not in page
+
+
+@pytest.mark.parametrize("address", ["kari@kommune.no\nBcc: alle@kommune.no", "Kari <kari@kommune.no>", "kari@kommune",
+                                     "kari kommune.no", "kari@@kommune.no"])
+def test_an_address_that_is_not_a_plain_e_mail_address_is_refused_and_nothing_is_made(room, address):
+    admin = room.as_user("ada")
+    token = csrf_of(admin.get("/brukere").text)
+    admin.post("/brukere", data={"csrf_token": token, "username": "nils", "password": PASSWORD, "role": "operator",
+                                 "email": address})
+    assert "Ugyldig e-postadresse" in flash(admin) and room.users.named("nils") is None
+    admin.post("/brukere/ola", data={"csrf_token": token, "email": address})
+    assert "Ugyldig e-postadresse" in flash(admin) and room.users.named("ola").email is None
+
+
+def test_a_rename_keeps_the_user_and_ends_their_sessions_but_never_takes_a_name_in_use(room):
+    before = room.users.named("ola")
+    renamed = room.users.rename("OLA", "ola.lokal")
+    assert (renamed.id, renamed.username, renamed.session_epoch) == (before.id, "ola.lokal", before.session_epoch + 1)
+    with pytest.raises(UserError, match="finnes allerede"):
+        room.users.rename("ola.lokal", "mona")
+    with pytest.raises(UserError, match="Brukernavnet kan ha"):
+        room.users.rename("ola.lokal", "ola lokal")
+    assert room.users.named("ola.lokal") is not None and room.users.named("mona").role == "manager"

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -16,7 +17,7 @@ from typer.testing import CliRunner
 from saksrobot.cli import app
 from saksrobot.database import make_engine
 from saksrobot.pids import process_alive
-from saksrobot.runner import Run, RunStatus, lock, mark_lost
+from saksrobot.runner import NotRunning, Run, RunStatus, lock, mark_lost, request_stop
 from saksrobot.runner.lock import RobotLock
 from saksrobot.runner.owners import HOST, STALE
 from saksrobot.workitems import State, WorkItemStore, utcnow
@@ -105,3 +106,14 @@ def test_killing_the_runner_and_its_robot_leaves_a_lost_run_that_every_view_show
     finally:
         runner.kill()
         runner.wait()
+
+
+def test_a_stop_asks_every_running_run_of_the_robot_and_only_once(engine):
+    running_run(engine, "main", host="another-machine")
+    running_run(engine, "helper", host="a-third-machine")  # a consumer run of the same robot ([robots] parallel)
+    assert request_stop(engine, "main", "kari").stop_requested_by == "kari"
+    assert status_of(engine, "helper").stop_requested_by == "kari"
+    with pytest.raises(NotRunning, match="kari har alt bedt om"):
+        request_stop(engine, "helper", "ola")
+    with pytest.raises(NotRunning, match="går ikke"):
+        request_stop(engine, "no-such-run", "ola")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, bindparam, func, literal_column, select, text
+from sqlalchemy import DateTime, Integer, String, bindparam, case, func, literal_column, select, text
 from sqlalchemy.engine import Engine
 
 from saksrobot.database import one_connection
@@ -98,40 +98,61 @@ def buckets_of(rows: list[Any], processes: list[str]) -> dict[tuple[str, int], B
 
 
 def lead_times(engine: Engine, start: datetime, end: datetime,
-                steps: dict[str, int]) -> list[tuple[str, datetime, datetime]]:
-    """(process, arrived_at, finished_at) of the counted rows with an arrival time: all of them for a
-    process whose step is 1; about one in ``step`` for the others, read as evenly spread blocks of
+               steps: dict[str, int]) -> list[tuple[str, datetime, float]]:
+    """(process, finished_at, lead time in hours) of the counted rows with an arrival time: all of them
+    for a process whose step is 1; about one in ``step`` for the others, read as evenly spread blocks of
     consecutive row ids (the log is written in finish order), so that only the sample is read, then
-    thinned per process by a hash of the row id (the same rows every time)."""
-    columns = (G.id, G.process, G.arrived_at, G.finished_at)
+    thinned per process by a hash of the row id (the same rows every time). On PostgreSQL the blocks'
+    rows are filtered, thinned and their lead times computed in the query (only the sample travels);
+    SQLite searches an index for every block if the query filters, so there that is done here."""
+    postgres = engine.dialect.name == "postgresql"
     counted = (G.finished_at >= start, G.finished_at < end, G.outcome == "done", G.arrived_at.is_not(None),
                G.arrived_at <= G.finished_at)
+    lead = (func.date_part("epoch", G.finished_at - G.arrived_at) / 3600.0).label("lead") if postgres else None
+    columns = (G.process, G.finished_at, lead) if postgres else (G.id, G.process, G.arrived_at, G.finished_at)
     exact = sorted(p for p, k in steps.items() if k == 1)
     sampled = {p: k for p, k in steps.items() if k > 1}
     share = 1 / min(sampled.values()) if sampled else 1.0  # the largest share a process needs
     if share > MAX_BLOCK_SHARE:  # blocks would read most rows: read them all
         exact, share = exact + sorted(sampled), 1.0
     rows = _fetch(engine, select(*columns).where(G.process.in_(exact), *counted)) if exact else []
+    if not postgres:
+        rows = [(p, f, (f - a).total_seconds() / 3600) for _, p, a, f in rows]
     if sampled and share < 1:
-        with engine.connect() as connection:  # two index ends (both in one aggregate would scan)
-            low, high = connection.execute(select(select(func.min(G.id)).scalar_subquery(),
-                                                  select(func.max(G.id)).scalar_subquery())).one()
-        span = high - low + 1
-        size = max(1, min(BLOCK, int(share * span / MIN_BLOCKS)))  # never fewer than MIN_BLOCKS blocks
-        stride = max(size, span // math.ceil(share * span / size))
-        # block k is the ids [low + k × stride, + size), k counted by a recursive CTE (a VALUES list of
-        # a thousand starts took longer to build than to run); nothing else in the SQL (with a filter on
-        # the process SQLite searches the (process, finished_at) index for every block, for minutes):
-        # the block's rows are filtered here
-        blocks = select(_int(0).label("k")).cte("blocks", recursive=True)
-        blocks = blocks.union_all(select(blocks.c.k + _int(1)).where(blocks.c.k < _int((span - 1) // stride)))
-        first = _int(low) + blocks.c.k * _int(stride)
-        block_rows = _fetch(engine, select(*columns, G.outcome).select_from(blocks.join(
-            GevinstRow.__table__, (G.id >= first) & (G.id < first + _int(size)))))
-        rows += [(i, p, a, f) for i, p, a, f, outcome in block_rows if p in sampled and outcome == "done"
-                 and start <= f < end and a is not None and a <= f]
-    return [(process, arrived, finished) for row_id, process, arrived, finished in rows
-            if process not in sampled or _kept(row_id, 1 / sampled[process] / share)]
+        blocks = _blocks(engine, share)
+        if postgres:
+            # the blocks' rows first (MATERIALIZED: with the filters inside, the planner leaves the blocks
+            # for a scan of the whole log), then filtered and thinned
+            read = select(G.id, G.process, G.outcome, G.arrived_at, G.finished_at).select_from(blocks).cte(
+                "block_rows").prefix_with("MATERIALIZED")
+            r = read.c
+            lead_of = (func.date_part("epoch", r.finished_at - r.arrived_at) / 3600.0).label("lead")
+            rows += _fetch(engine, select(r.process, r.finished_at, lead_of).where(
+                r.process.in_(sorted(sampled)), r.outcome == "done", r.finished_at >= start, r.finished_at < end,
+                r.arrived_at.is_not(None), r.arrived_at <= r.finished_at,
+                r.id * _int(_HASH_FACTOR) % _int(_HASH_MODULUS) < case(
+                    {p: _int(_threshold(k, share)) for p, k in sampled.items()}, value=r.process, else_=_int(-1))))
+        else:
+            rows += [(p, f, (f - a).total_seconds() / 3600) for i, p, a, f, outcome
+                     in _fetch(engine, select(*columns, G.outcome).select_from(blocks))
+                     if p in sampled and outcome == "done" and start <= f < end and a is not None and a <= f
+                     and _kept(i, _threshold(sampled[p], share))]
+    return rows
+
+
+def _blocks(engine: Engine, share: float) -> Any:
+    """The log joined to the sample's blocks: block k is the ids [low + k × stride, + size), k counted by
+    a recursive CTE (a VALUES list of a thousand starts took longer to build than to run)."""
+    with engine.connect() as connection:  # two index ends (both in one aggregate would scan)
+        low, high = connection.execute(select(select(func.min(G.id)).scalar_subquery(),
+                                              select(func.max(G.id)).scalar_subquery())).one()
+    span = high - low + 1
+    size = max(1, min(BLOCK, int(share * span / MIN_BLOCKS)))  # never fewer than MIN_BLOCKS blocks
+    stride = max(size, span // math.ceil(share * span / size))
+    blocks = select(_int(0).label("k")).cte("blocks", recursive=True)
+    blocks = blocks.union_all(select(blocks.c.k + _int(1)).where(blocks.c.k < _int((span - 1) // stride)))
+    first = _int(low) + blocks.c.k * _int(stride)
+    return blocks.join(GevinstRow.__table__, (G.id >= first) & (G.id < first + _int(size)))
 
 
 def _int(value: int) -> Any:
@@ -139,9 +160,17 @@ def _int(value: int) -> Any:
     return literal_column(str(int(value)), Integer)
 
 
-def _kept(row_id: int, share: float) -> bool:
-    """Whether a row of a block is in the sample of a process that needs ``share`` of the blocks' rows."""
-    return (row_id * 2654435761) % 4294967291 < share * 4294967291
+_HASH_FACTOR, _HASH_MODULUS = 2654435761, 4294967291  # a multiplicative hash of the row id
+
+
+def _threshold(step: int, share: float) -> int:
+    """The hash below which a row of a block is in the sample of a process whose step is ``step``, when
+    the blocks hold ``share`` of the rows."""
+    return math.ceil(_HASH_MODULUS / step / share)
+
+
+def _kept(row_id: int, threshold: int) -> bool:
+    return (row_id * _HASH_FACTOR) % _HASH_MODULUS < threshold
 
 
 def _fetch(engine: Engine, statement: Any) -> list[Any]:

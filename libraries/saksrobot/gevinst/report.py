@@ -458,8 +458,8 @@ def build_report(engine: Engine, settings: GevinstSettings, plan: GevinstPlan, p
     steps = {p: max(1, math.ceil(n / SAMPLE_CAP)) for p, n in done.items() if n}
     sample: dict[str, list[tuple[datetime, float]]] = defaultdict(list)
     if steps:
-        for process, arrived, finished in lead_times(engine, bounds[view_lo], bounds[view_hi], steps):
-            sample[process].append((finished, (finished - arrived).total_seconds() / 3600))
+        for process, finished, lead in lead_times(engine, bounds[view_lo], bounds[view_hi], steps):
+            sample[process].append((finished, float(lead)))
         for rows in sample.values():  # in order of lead time, so that each view's median sorts a run
             rows.sort(key=itemgetter(1))
 

@@ -12,11 +12,12 @@ trusted; 403: a user who may not log in) and leaves no session. See docs/control
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urljoin
 
-from authlib.integrations.starlette_client import OAuth, OAuthError
+import authlib.deprecate  # noqa: F401 - its own "always show" filter first, so that the one below wins
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from joserfc.errors import JoseError
@@ -28,9 +29,13 @@ from saksrobot.settings import OidcSettings
 from saksrobot.web.security import local_target, start_session
 from saksrobot.web.users import Role, User, user_facts
 
-try:  # the HTTP client Authlib uses: httpx2 where installed, else httpx
-    from authlib.integrations.httpx_client._compat import httpx2 as http_client
-except ImportError:  # an Authlib without the shim
+with warnings.catch_warnings():  # Authlib's notice that it would rather have httpx2: httpx works as well
+    warnings.filterwarnings("ignore", message="The httpx module is deprecated")
+    from authlib.integrations.starlette_client import OAuth, OAuthError
+
+try:  # the HTTP client Authlib uses, as it chooses: httpx2 where installed, else httpx
+    import httpx2 as http_client
+except ImportError:
     import httpx as http_client
 
 log = logging.getLogger(__name__)

@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from postgres import new_postgres_database
 from saksrobot.database import make_engine
 from saksrobot.gevinst import GevinstLog, GevinstPlan, GevinstRow, build_report, parse_period
 from saksrobot.gevinst.report import SAMPLE_CAP, months_between, report_views, weighted_median
@@ -249,3 +250,25 @@ def test_the_console_table_of_a_first_year_without_a_previous_year(engine):
     out = StringIO()
     render_table(result, Console(file=out, width=160))
     assert "Fjoråret 2025" in out.getvalue() and "Periode 2026" in out.getvalue()
+
+
+def test_the_sample_and_its_medians_are_the_same_on_sqlite_and_postgresql(tmp_path, monkeypatch):
+    """PostgreSQL filters and thins the sample in its query, SQLite here: the same rows either way."""
+    monkeypatch.setattr("saksrobot.gevinst.report.SAMPLE_CAP", 40)
+    settings = GevinstSettings.model_validate({"baselines": {
+        name: [{"version": "v1", "valid_from": "2026-01-01", "manual_minutes": 30}] for name in ("a", "b")}})
+    medians = []
+    with new_postgres_database() as postgres:
+        for url in (f"sqlite:///{tmp_path / 'log.db'}", postgres):
+            engine = make_engine(url)
+            log = GevinstLog(engine, settings)
+            for n in range(900):  # two robots, every 7th handed over, lead times spread by a hash of n
+                finished = datetime(2026, 9, 1, 8) + timedelta(minutes=n)
+                arrived = finished - timedelta(minutes=(n * 7919) % 5000)
+                log.record("ab"[n % 2], f"K{n}", "manual" if n % 7 == 0 else "done", finished_at=finished,
+                           arrived_at=arrived)
+            result = build_report(engine, settings, NO_PLAN, parse_period("2026-09"), today=date(2026, 9, 30))
+            medians.append({x.process: (x.items_done, x.median_lead_time_hours) for v in result.views
+                            for x in v.lines if v.key == "period"})
+            engine.dispose()
+    assert medians[0] == medians[1] and medians[0]["a"][0] > 40  # sampled (more rows than the cap), the same

@@ -107,15 +107,16 @@ class UserStore:
     def add(self, username: str, password: str, role: Role, name: str = "", email: str = "") -> User:
         username = _valid_username(username)
         _check_password(password)
-        email_address = _valid_email(email)
+        return self._insert(User(username=username, name=name.strip(), role=Role(role), email=_valid_email(email),
+                                 password_hash=_hasher.hash(password), created_at=utcnow()))
+
+    def _insert(self, user: User) -> User:
         with Session(self.engine, expire_on_commit=False) as s:
-            user = User(username=username, name=name.strip(), role=Role(role), password_hash=_hasher.hash(password),
-                        email=email_address, created_at=utcnow())
             s.add(user)
             try:
                 s.commit()
             except IntegrityError:
-                raise UserError(f"Brukeren {username} finnes allerede") from None
+                raise UserError(f"Brukeren {user.username} finnes allerede") from None
             return user
 
     def all(self) -> list[User]:
@@ -138,17 +139,10 @@ class UserStore:
     def add_single_sign_on(self, subject: str, username: str, role: Role, name: str = "", email: str = "") -> User:
         """A user made at their first single sign-on, with no password: a password log-in never finds
         them (an empty hash matches no password). An e-mail address that is not one is left out."""
-        username = _valid_username(username)
-        with Session(self.engine, expire_on_commit=False) as s:
-            user = User(username=username, name=name.strip()[:200], role=Role(role), password_hash="",
-                        oidc_subject=subject, email=email.strip() if _is_email(email.strip()) else None,
-                        created_at=utcnow(), last_login_at=utcnow())
-            s.add(user)
-            try:
-                s.commit()
-            except IntegrityError:
-                raise UserError(f"Brukeren {username} finnes allerede") from None
-            return user
+        return self._insert(User(username=_valid_username(username), name=name.strip()[:200], role=Role(role),
+                                 password_hash="", oidc_subject=subject,
+                                 email=email.strip() if _is_email(email.strip()) else None,
+                                 created_at=utcnow(), last_login_at=utcnow()))
 
     def signed_on(self, username: str, role: Role) -> User:
         """A single sign-on of an existing user: the role their groups give now, and the time."""

@@ -104,15 +104,16 @@ def run(
             if dry_run:
                 raise typer.BadParameter("--queue and --dry-run: a dry run runs here, at once")
             job = defer_run(settings, name, "kommandolinje (kø)", timeout, variables=variables)
-        _audit(settings, "run_start", ("robot", name), after={"startet_av": "kommandolinje (kø)", "jobb": job})
+        _audit(_engine(settings), "run_start", ("robot", name), after={"startet_av": "kommandolinje (kø)", "jobb": job})
         console.print(f"{robot} er lagt i kø (jobb {job}, kø {settings.robot(robot).queue})")
         return
     from saksrobot.runner import run_robot
 
     with _errors_shown():
-        if not dry_run and name in lock.running(_engine(settings)):
+        engine = _engine(settings)
+        if not dry_run and name in lock.running(engine):
             raise RobotBusy(f"{name} kjører allerede")
-        _audit(settings, "run_start", ("robot", name),
+        _audit(engine, "run_start", ("robot", name),
                after={"startet_av": "tørrkjøring" if dry_run else "kommandolinje"})
         result = run_robot(settings, robot, variables=variables, timeout=timeout, dry_run=dry_run)
     console.print(f"{result.status.value}: {result.log_html}", soft_wrap=True)
@@ -241,12 +242,13 @@ def _store(settings: Settings):  # noqa: ANN202 - import kept lazy for a fast --
     return WorkItemStore(_engine(settings))
 
 
-def _audit(settings: Settings, action: str, target: tuple[str, object], before: dict | None = None,
+def _audit(engine, action: str, target: tuple[str, object], before: dict | None = None,  # noqa: ANN001
            after: dict | None = None) -> None:
-    """One row in the audit trail for a change made here, by the operating-system user who ran it."""
+    """One row in the audit trail for a change made here (on the engine the command opened), by the
+    operating-system user who ran it."""
     from saksrobot.audit import AuditLog, cli_actor
 
-    AuditLog(_engine(settings)).record(cli_actor(), action, target, before=before, after=after)
+    AuditLog(engine).record(cli_actor(), action, target, before=before, after=after)
 
 
 
@@ -284,7 +286,8 @@ def _item_command(audited: str, action, item_id: int, *args, **facts: object) ->
         store = _store(settings)
         before = store.get(item_id).state
         item = getattr(store, action)(item_id, *args)
-        _audit(settings, audited, ("item", item_id), before={"status": before}, after={"status": item.state, **facts})
+        _audit(store.engine, audited, ("item", item_id), before={"status": before},
+               after={"status": item.state, **facts})
         _print_items([item])
 
 
@@ -440,7 +443,7 @@ def user_add(
     with _errors_shown():
         users = UserStore(_engine(settings))
         user = users.add(username, password, chosen, name, email)
-    _audit(settings, "user_create", ("user", user.username), after=user_facts(user))
+    _audit(users.engine, "user_create", ("user", user.username), after=user_facts(user))
     console.print(f"Added {user.username} ({user.role})")
 
 
@@ -465,8 +468,9 @@ def user_passwd(username: str) -> None:
     password = typer.prompt("Nytt passord", hide_input=True, confirmation_prompt=True)
     settings = _settings()
     with _errors_shown():
-        user = UserStore(_engine(settings)).set_password(username, password)
-    _audit(settings, "user_password", ("user", user.username))
+        users = UserStore(_engine(settings))
+        user = users.set_password(username, password)
+    _audit(users.engine, "user_password", ("user", user.username))
     console.print(f"Password of {username} changed")
 
 
@@ -478,8 +482,9 @@ def user_rename(username: str, new_name: str) -> None:
 
     settings = _settings()
     with _errors_shown():
-        user = UserStore(_engine(settings)).rename(username, new_name)
-    _audit(settings, "user_rename", ("user", user.username), before={"brukernavn": username.strip().lower()},
+        users = UserStore(_engine(settings))
+        user = users.rename(username, new_name)
+    _audit(users.engine, "user_rename", ("user", user.username), before={"brukernavn": username.strip().lower()},
            after={"brukernavn": user.username})
     console.print(f"{username} heter nå {user.username}")
 
@@ -504,7 +509,8 @@ def user_set(
                                       ("user_email", users.set_email, email)):
             if value is not None:  # one row per change, as it is made
                 after = change(username, Role(value) if action == "user_role" else value)
-                _audit(settings, action, ("user", after.username), before=user_facts(before), after=user_facts(after))
+                _audit(users.engine, action, ("user", after.username), before=user_facts(before),
+                       after=user_facts(after))
                 before = after
     console.print(f"{username} changed")
 
@@ -572,7 +578,7 @@ def schedule_add(robot: str, days: DaysOption = None, times: TimesOption = None,
     saved = store.create(spec, by)
     from saksrobot.scheduler.store import schedule_facts
 
-    _audit(settings, "schedule_create", ("schedule", saved.id), after=schedule_facts(saved))
+    _audit(store.engine, "schedule_create", ("schedule", saved.id), after=schedule_facts(saved))
     _print_schedules([saved])
 
 
@@ -593,7 +599,7 @@ def schedule_edit(schedule_id: int, days: DaysOption = None, times: TimesOption 
         spec = parse_spec(known_robots(settings), **current | _given(days, times, cron, all_days, grace,
                                                                     max_minutes))
         before, saved = schedule_facts(old), store.update(schedule_id, spec, by)
-        _audit(settings, "schedule_update", ("schedule", schedule_id), before=before, after=schedule_facts(saved))
+        _audit(store.engine, "schedule_update", ("schedule", schedule_id), before=before, after=schedule_facts(saved))
         _print_schedules([saved])
 
 
@@ -604,7 +610,7 @@ def _set_enabled(schedule_id: int, enabled: bool, by: str) -> None:
     with _errors_shown():
         before = schedule_facts(store.get(schedule_id))
         saved = store.set_enabled(schedule_id, enabled, by)
-    _audit(settings, "schedule_resume" if enabled else "schedule_pause", ("schedule", schedule_id), before=before,
+    _audit(store.engine, "schedule_resume" if enabled else "schedule_pause", ("schedule", schedule_id), before=before,
            after=schedule_facts(saved))
     _print_schedules([saved])
 
@@ -630,7 +636,7 @@ def schedule_remove(schedule_id: int) -> None:
     with _errors_shown():
         before = schedule_facts(store.get(schedule_id))
         store.delete(schedule_id)
-    _audit(settings, "schedule_delete", ("schedule", schedule_id), before=before)
+    _audit(store.engine, "schedule_delete", ("schedule", schedule_id), before=before)
     console.print(f"Schedule {schedule_id} removed")
 
 
@@ -681,8 +687,9 @@ def runs_stop(run_id: str) -> None:
     with _errors_shown(NotRunning):
         from saksrobot.audit import cli_actor
 
-        run = request_stop(_engine(settings), run_id, cli_actor())
-    _audit(settings, "run_stop", ("run", run_id), after={"robot": run.robot})
+        engine = _engine(settings)
+        run = request_stop(engine, run_id, cli_actor())
+    _audit(engine, "run_stop", ("run", run_id), after={"robot": run.robot})
     console.print(f"{run.robot}: kjøring {run_id} stoppes")
 
 
@@ -733,15 +740,16 @@ def db_upgrade() -> None:
     from saksrobot.database.schema import upgrade
 
     settings = _settings()
+    engine = _plain_engine(settings)
     with _errors_shown():
-        result = upgrade(_plain_engine(settings))
+        result = upgrade(engine)
     before = result.before.revision or {"empty": "empty database", "legacy": "0.1.0 (before migrations)"}.get(
         result.before.status, "")
     if result.before.revision == result.after.revision:
         console.print(f"Schema revision {result.after.revision}: up to date")
     else:
         console.print(f"Schema upgraded: {before} -> {result.after.revision}")
-        _audit(settings, "database_upgrade", ("database", "saksrobot"), before={"revisjon": before},
+        _audit(engine, "database_upgrade", ("database", "saksrobot"), before={"revisjon": before},
                after={"revisjon": result.after.revision})
     for step in result.steps:
         console.print(step)

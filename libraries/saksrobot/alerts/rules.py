@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from saksrobot.alerts.model import AlertSent
 from saksrobot.privacy import mask
 from saksrobot.runner.model import Run, RunStatus
 from saksrobot.scheduler.model import Schedule
@@ -48,6 +49,11 @@ class Window:
 
     def link(self, path: str) -> str:
         return f"{self.settings.alerts.base_url}{path}"
+
+    def sent(self, rule: str, subject: str) -> bool:
+        """Whether a mail of ``rule`` about ``subject`` has gone (a once-only finding is not made again)."""
+        with Session(self.engine) as s:
+            return s.get(AlertSent, (rule, subject)) is not None
 
 
 def when(moment: datetime) -> str:

@@ -36,5 +36,7 @@ def daily_summary(window: Window) -> list[Finding]:
     if not alerts.daily_summary or local.time() < time.fromisoformat(alerts.daily_summary_time):
         return []
     day = local.date() - timedelta(days=1)
+    if window.sent("daily_summary", day.isoformat()):  # sent already: its figures are not read again
+        return []
     return [Finding("daily_summary", day.isoformat(), None, f"Daglig oppsummering for {day:%d.%m.%Y}",
                     f"Oppsummering for {day:%d.%m.%Y}:\n{summary_text(window, day)}", window.link("/"))]

@@ -13,7 +13,10 @@ same runs, then one more run under tracemalloc for its peak of Python allocation
 process' peak resident memory (ru_maxrss, which includes the interpreter and the libraries). The
 anchors, measured in the same process and printed with the ratio: the floor queries, the one
 aggregate the view needs (items and saved minutes per robot, outcome and month over both years) as a
-GROUP BY, and as one index range scan per robot and month (the cheapest way to the same figures).
+GROUP BY, and as one index range scan per robot and month (the cheapest way to the same figures
+from the log's rows; the report reads the log's totals instead). Then what keeping the totals costs
+a robot: the median time to write one row as a robot does (its own transaction), with the totals'
+triggers and without them (dropped for the measurement, then made again), and the ratio.
 
     .venv/bin/python benchmarks/report.py [--rows 1000000] [--runs 5] [--postgres URL]
 """
@@ -31,15 +34,18 @@ import tracemalloc
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, union_all
+from sqlalchemy import delete, func, insert, select, union_all
 from sqlalchemy.orm import Session
 
 from saksrobot.database import make_engine
-from saksrobot.gevinst import GevinstRow, build_report, parse_period, plan_of
+from saksrobot.gevinst import GevinstLog, GevinstRow, build_report, parse_period, plan_of
+from saksrobot.gevinst.model import totals_triggers
 from saksrobot.gevinst.plan import saved_minutes_per_item
 from saksrobot.settings import GevinstSettings, Settings, load_settings
 
-YEAR, TODAY, RUN_ID = 2026, date(2026, 10, 15), "bench"
+YEAR, TODAY, RUN_ID, WRITE_RUN = 2026, date(2026, 10, 15), "bench", "bench-write"
+TRIGGERS = {"sqlite": ["gevinst_totals_insert", "gevinst_totals_delete", "gevinst_totals_update"],
+            "postgresql": ["gevinst_totals_follow", "gevinst_totals_truncate"]}
 OUTCOMES = [("done", 0.86), ("manual", 0.07), ("failed", 0.02), ("retry", 0.03), ("duplicate", 0.02)]
 
 
@@ -164,6 +170,36 @@ def floor_ranges(engine) -> float:  # noqa: ANN001 - an Engine
     return time.perf_counter() - began
 
 
+def write_cost(url: str, rows: int = 2000) -> tuple[float, float]:
+    """Median seconds to write one gevinst row through :class:`GevinstLog` (a transaction each), with
+    the totals' triggers and without them; the rows written are deleted again."""
+    engine = make_engine(url)
+    log, dialect = GevinstLog(engine, bench_settings().gevinst, "bench"), engine.dialect.name
+
+    def write(tag: str) -> float:
+        times = []
+        for n in range(rows):
+            began = time.perf_counter()
+            log.record("invoices", f"{tag}-{n}", "done", finished_at=datetime(YEAR, 6, 1, 12), run_id=WRITE_RUN)
+            times.append(time.perf_counter() - began)
+        with engine.begin() as connection:  # (the totals follow, while their triggers are there)
+            connection.execute(delete(GevinstRow).where(GevinstRow.run_id == WRITE_RUN))
+        return statistics.median(times)
+
+    with_totals = write("with")
+    with engine.begin() as connection:
+        for name in TRIGGERS[dialect]:
+            connection.exec_driver_sql(f"DROP TRIGGER {name}" + (" ON gevinst_log" if dialect == "postgresql" else ""))
+    try:
+        without = write("without")
+    finally:
+        with engine.begin() as connection:
+            for statement in totals_triggers(dialect)[1 if dialect == "postgresql" else 0:]:  # the function stays
+                connection.exec_driver_sql(statement)
+        engine.dispose()
+    return with_totals, without
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -198,6 +234,9 @@ def main() -> None:
                   f"ratio year view / floor {wall / grouped:.2f} (goal <= 1.2)", flush=True)
             print(f"  floor: one range scan per robot and month (UNION ALL, one connection): median {ranges:.2f} s; "
                   f"ratio year view / floor {wall / ranges:.2f} (goal <= 1.2)", flush=True)
+            with_totals, without = write_cost(url)
+            print(f"  writing one gevinst row (a transaction): median {with_totals * 1000:.2f} ms with the totals' "
+                  f"triggers, {without * 1000:.2f} ms without; ratio {with_totals / without:.2f}", flush=True)
 
 
 if __name__ == "__main__":

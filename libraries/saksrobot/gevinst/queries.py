@@ -1,27 +1,21 @@
-"""The report's reads of the gevinst log: the sums per (robot, bucket) as index range scans run side
-by side, and the lead-time sample read as spread blocks of row ids. The same SQL on SQLite and
-PostgreSQL."""
+"""The report's reads of the gevinst log: the sums per (robot, bucket) from the log's totals, and the
+lead-time sample read as spread blocks of row ids. The same rows on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import math
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, bindparam, case, func, literal_column, select, text
+from sqlalchemy import Integer, case, func, literal, literal_column, select
 from sqlalchemy.engine import Engine
 
-from saksrobot.database import one_connection
-from saksrobot.gevinst.model import GevinstRow
+from saksrobot.gevinst.model import GevinstRow, GevinstTotal
 
 BLOCK, MIN_BLOCKS = 32, 100  # consecutive rows read per block of the sample (at most), blocks (at least)
 MAX_BLOCK_SHARE = 0.25  # above this share of the rows a process needs, its rows are read in full
-BRANCHES_PER_STATEMENT = 200  # SQLite allows 500 SELECTs in one UNION ALL
-WORKERS = min(4, os.cpu_count() or 1)  # statements run side by side
-G = GevinstRow
+G, T = GevinstRow, GevinstTotal
 
 
 @dataclass
@@ -33,67 +27,28 @@ class Bucket:
     versions: set[str] = field(default_factory=set)
 
 
-def processes_logged(engine: Engine) -> list[str]:
-    """The processes in the log, by a loose index scan: one index probe per process, not a full scan."""
-    first = select(G.process).order_by(G.process).limit(1).subquery()
-    seen = select(first.c.process.label("name")).cte("seen", recursive=True)
-    following = select(G.process).where(G.process > seen.c.name).order_by(G.process).limit(1).scalar_subquery()
-    seen = seen.union_all(select(following).where(seen.c.name.is_not(None)))
-    with engine.connect() as connection:
-        return [name for (name,) in connection.execute(select(seen.c.name).where(seen.c.name.is_not(None)))]
-
-
-def aggregates(processes: list[str], bounds: list[datetime], dialect: str) -> list[Any]:
-    """Statements giving counts, saved minutes and baseline versions per (process, bucket i =
-    [bounds[i], bounds[i+1])).
-
-    One aggregate per (process, bucket), each an index range scan on (process, finished_at), joined
-    by UNION ALL and split in several statements, to run side by side. SQLite sorts for a GROUP BY (it
-    has no hash aggregate), so its branches count with FILTER, one row each; PostgreSQL hashes, and a
-    GROUP BY outcome and version is cheaper for it than a min/max of the versions. Written as SQL text
-    with bind parameters: building the same statement from expression objects took longer than
-    running a month of it."""
-    template = _GROUPED if dialect == "postgresql" else _FILTERED
-    branches = [(p, i) for i in range(len(bounds) - 1) for p in range(len(processes))]
-    parts = max(WORKERS, math.ceil(len(branches) / BRANCHES_PER_STATEMENT))
-    size = math.ceil(len(branches) / parts)
-    statements = []
-    for chunk in (branches[n:n + size] for n in range(0, len(branches), size)):
-        sql = " UNION ALL ".join(template.format(p=p, i=i, j=i + 1) for p, i in chunk)
-        used_processes, used_bounds = {p for p, _ in chunk}, {k for _, i in chunk for k in (i, i + 1)}
-        statements.append(text(sql).bindparams(
-            *(bindparam(f"p{p}", processes[p], String) for p in sorted(used_processes)),
-            *(bindparam(f"b{i}", bounds[i], DateTime) for i in sorted(used_bounds))))
-    return statements
-
-
-_RANGE = f"FROM {G.__tablename__} WHERE process = :p{{p}} AND finished_at >= :b{{i}} AND finished_at < :b{{j}}"
-_DONE = "FILTER (WHERE outcome = 'done')"
-# (p, i, done, manual, failed, saved minutes of done, lowest and highest version of done)
-_FILTERED = (f"SELECT {{p}}, {{i}}, count(*) {_DONE}, count(*) FILTER (WHERE outcome = 'manual'), "
-             f"count(*) FILTER (WHERE outcome = 'failed'), sum(saved_minutes) {_DONE}, "
-             f"min(baseline_version) {_DONE}, max(baseline_version) {_DONE} {_RANGE}")
-# (p, i, outcome, version, rows, saved minutes)
-_GROUPED = f"SELECT {{p}}, {{i}}, outcome, baseline_version, count(*), sum(saved_minutes) {_RANGE} GROUP BY 3, 4"
-
-
-def buckets_of(rows: list[Any], processes: list[str]) -> dict[tuple[str, int], Bucket]:
-    """The buckets of the rows of :func:`aggregates` (either form)."""
+def buckets_of(engine: Engine, bounds: list[datetime], robot: str | None = None) -> dict[tuple[str, int], Bucket]:
+    """Counts, saved minutes and baseline versions per (process, bucket i = [bounds[i], bounds[i+1])),
+    summed from the log's totals in one query. The bounds are Norwegian midnights in UTC."""
+    if any((b.hour, b.minute, b.second, b.microsecond) not in ((22, 0, 0, 0), (23, 0, 0, 0)) for b in bounds):
+        raise ValueError("the report's bounds must be midnights in Oslo (22:00 or 23:00 UTC)")
+    inner = bounds[1:-1]
+    index = case(*((T.period_start < b, i) for i, b in enumerate(inner)), else_=len(inner)) if inner else literal(0)
+    query = (select(T.process, index.label("bucket"), T.outcome, T.baseline_version, func.sum(T.items),
+                    func.sum(T.saved_minutes))
+             .where(T.period_start >= bounds[0], T.period_start < bounds[-1], T.items > 0)
+             .group_by(T.process, "bucket", T.outcome, T.baseline_version))
+    if robot:
+        query = query.where(T.process == robot)
     result: dict[tuple[str, int], Bucket] = {}
-    for p, index, *values in rows:
-        bucket = result.setdefault((processes[p], index), Bucket())
-        if len(values) == 4:  # one outcome and version
-            outcome, version, n, minutes = values
+    with engine.connect() as connection:
+        for process, i, outcome, version, n, minutes in connection.execute(query):
+            bucket = result.setdefault((process, i), Bucket())
             if outcome in ("done", "manual", "failed"):
                 setattr(bucket, outcome, getattr(bucket, outcome) + n)
             if outcome == "done":
                 bucket.minutes += minutes or 0
                 bucket.versions |= {version} if version else set()
-        else:  # buckets are cut at every baseline's valid_from: at most the version in force and, for
-            # rows finished in the first hours of its first day, the one before it (the log dates by
-            # UTC day), so the lowest and the highest version are all of them
-            bucket.done, bucket.manual, bucket.failed, minutes, low, high = values
-            bucket.minutes, bucket.versions = float(minutes or 0), {v for v in (low, high) if v}
     return {key: b for key, b in result.items() if b.done or b.manual or b.failed}
 
 
@@ -184,12 +139,3 @@ def _fetch(engine: Engine, statement: Any) -> list[Any]:
         compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
         cursor = connection.connection.driver_connection.cursor(binary=True)
         return cursor.execute(str(compiled), compiled.params).fetchall()
-
-
-def fetch_all(engine: Engine, statements: list[Any]) -> list[list[Any]]:
-    """Run the statements side by side, each on its own connection (SQLite and PostgreSQL both let
-    readers run in parallel; the work is index scans, so it uses the machine's cores)."""
-    if WORKERS == 1 or len(statements) == 1 or one_connection(engine):
-        return [_fetch(engine, statement) for statement in statements]
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        return list(pool.map(lambda statement: _fetch(engine, statement), statements))

@@ -3,11 +3,12 @@ freed, what it is in årsverk and (as a calculated value) in NOK, and how it com
 
 How the figures are computed:
 
-- The gevinst log is aggregated **in SQL**: one aggregate per (process, time bucket), each an index
-  range scan on (process, finished_at), in a few UNION ALL statements run side by side. The time
-  buckets cut the report's range at every Europe/Oslo month start, every rate's and baseline's
-  ``valid_from`` and every view boundary, so each bucket has one month, one rate and one baseline
-  in force. Python then only adds up a few hundred bucket rows.
+- The sums come from the log's totals (``gevinst_totals``: rows counted and saved minutes summed per
+  period, robot, outcome and baseline version, kept by the database's triggers as rows are written;
+  a period never straddles a Norwegian midnight), added up **in SQL** per (process, time bucket) in
+  one query. The time buckets cut the report's range at every Europe/Oslo month start, every rate's
+  and baseline's ``valid_from`` and every view boundary, so each bucket has one month, one rate and
+  one baseline in force. Python then only adds up a few hundred bucket rows.
 - Counted items are rows with outcome ``done``: the log stores a rerun's second success as
   ``duplicate`` (first success per (process, key) counts) and manual, failed, retried and duplicate
   rows save nothing. Hours = Σ saved minutes of counted rows / 60; each row carries the baseline
@@ -42,7 +43,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from saksrobot.gevinst.plan import GevinstPlan, saved_minutes_per_item
-from saksrobot.gevinst.queries import Bucket, aggregates, buckets_of, fetch_all, lead_times, processes_logged
+from saksrobot.gevinst.queries import Bucket, buckets_of, lead_times
 from saksrobot.gevinst.summary import OSLO, Period, utc_of
 from saksrobot.settings import GevinstSettings, Rate
 
@@ -446,11 +447,8 @@ def build_report(engine: Engine, settings: GevinstSettings, plan: GevinstPlan, p
     first_view, end_views = min(s[3] for s in specs), max(s[4] for s in specs)
     view_lo, view_hi = cuts.index(first_view), cuts.index(end_views)
 
-    # the sums per (process, bucket), in statements run side by side; then the lead-time sample, whose
-    # step per process follows from the counted rows
-    logged = [robot] if robot else processes_logged(engine)
-    statements = aggregates(logged, bounds, engine.dialect.name) if logged else []
-    buckets = buckets_of([row for rows in fetch_all(engine, statements) for row in rows], logged)
+    # the sums per (process, bucket); then the lead-time sample, whose step per process follows from them
+    buckets = buckets_of(engine, bounds, robot)
     done: dict[str, int] = defaultdict(int)
     for (process, index), b in buckets.items():
         if view_lo <= index < view_hi:

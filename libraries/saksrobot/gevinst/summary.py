@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
@@ -12,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from saksrobot.errors import ConfigurationError
-from saksrobot.gevinst.model import GevinstRow
+from saksrobot.gevinst.model import GevinstTotal
 
 OSLO = ZoneInfo("Europe/Oslo")
 UTC = ZoneInfo("UTC")
@@ -71,15 +72,16 @@ class ProcessSummary:
 
 def summarize(engine: Engine, period: Period, process: str | None = None) -> list[ProcessSummary]:
     start, end = period.utc_bounds()
-    query = (select(GevinstRow.process,
-                    func.sum(case((GevinstRow.outcome == "done", 1), else_=0)),
-                    func.sum(case((GevinstRow.outcome == "manual", 1), else_=0)),
-                    func.sum(case((GevinstRow.outcome == "failed", 1), else_=0)),
-                    func.sum(GevinstRow.saved_minutes))
-             .where(GevinstRow.finished_at >= start, GevinstRow.finished_at < end)
-             .group_by(GevinstRow.process).order_by(GevinstRow.process))
+    T = GevinstTotal  # noqa: N806 - the table's short name, as in the SQL
+
+    def items(outcome: str) -> Any:
+        return func.sum(case((T.outcome == outcome, T.items), else_=0))
+
+    query = (select(T.process, items("done"), items("manual"), items("failed"), func.sum(T.saved_minutes))
+             .where(T.period_start >= start, T.period_start < end)
+             .group_by(T.process).having(func.sum(T.items) > 0).order_by(T.process))
     if process:
-        query = query.where(GevinstRow.process == process)
+        query = query.where(T.process == process)
     with Session(engine) as s:
         return [ProcessSummary(p, int(d or 0), int(m or 0), int(f or 0), round(float(mins or 0) / 60, 2))
                 for p, d, m, f, mins in s.execute(query)]

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from saksrobot.gevinst import GevinstRow, Period, Report, build_report, parse_period, plan_of, summarize
+from saksrobot.gevinst import GevinstTotal, Period, Report, build_report, parse_period, plan_of, summarize
 from saksrobot.gevinst.report import fmt_number
 from saksrobot.gevinst.summary import utc_of
 from saksrobot.intake.folder import Folder
@@ -164,9 +164,10 @@ def today(engine: Engine, day: date) -> Today:
     todays = runs(engine, since=start, until=end, limit=500)
 
     def per_process(outcome: str) -> dict[str, int]:
-        query = (select(GevinstRow.process, func.count()).where(
-            GevinstRow.outcome == outcome, GevinstRow.finished_at >= start, GevinstRow.finished_at < end)
-            .group_by(GevinstRow.process))
+        total = func.sum(GevinstTotal.items)
+        query = (select(GevinstTotal.process, total).where(
+            GevinstTotal.outcome == outcome, GevinstTotal.period_start >= start, GevinstTotal.period_start < end)
+            .group_by(GevinstTotal.process).having(total > 0))
         with Session(engine) as s:
             return dict(s.execute(query).all())
 

@@ -134,6 +134,15 @@ def test_stores_scheduler_and_control_room_work_after_the_upgrade(installation, 
             ("database_upgrade", "database", f'{{"revisjon": "{state(engine).head}"}}')]
         assert connection.scalar(text("SELECT count(*) FROM web_users WHERE email IS NOT NULL "
                                       "OR oidc_subject IS NOT NULL")) == 0
+        # 0012: the gevinst log's totals, filled from its rows and kept by triggers from now on
+        per_outcome = "SELECT process, outcome, {} FROM {} GROUP BY process, outcome ORDER BY process, outcome"
+        logged = connection.execute(text(per_outcome.format("count(*), sum(saved_minutes)", "gevinst_log"))).all()
+        totals = connection.execute(text(per_outcome.format("sum(items), sum(saved_minutes)", "gevinst_totals"))).all()
+        assert logged and [(*t[:3], pytest.approx(t[3])) for t in totals] == logged
+        connection.execute(text("INSERT INTO gevinst_log (process, robot_version, business_key, outcome, target_refs, "
+                                "manual_minutes, saving_share, followup_minutes, saved_minutes, finished_at) VALUES "
+                                "('invoices', 'x', 'NEW', 'done', '{}', 1, 1, 0, 1, '2026-12-01 08:00:00')"))
+        assert connection.scalar(text("SELECT sum(items) FROM gevinst_totals")) == sum(row[2] for row in logged) + 1
     AuditLog(engine).record("rt.admin", Action.LOGIN, ("user", "rt.admin"))
     with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
         connection.execute(text("DELETE FROM audit_events"))

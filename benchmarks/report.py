@@ -39,13 +39,11 @@ from sqlalchemy.orm import Session
 
 from saksrobot.database import make_engine
 from saksrobot.gevinst import GevinstLog, GevinstRow, build_report, parse_period, plan_of
-from saksrobot.gevinst.model import totals_triggers
+from saksrobot.gevinst.model import TRIGGERS, totals_triggers
 from saksrobot.gevinst.plan import saved_minutes_per_item
 from saksrobot.settings import GevinstSettings, Settings, load_settings
 
 YEAR, TODAY, RUN_ID, WRITE_RUN = 2026, date(2026, 10, 15), "bench", "bench-write"
-TRIGGERS = {"sqlite": ["gevinst_totals_insert", "gevinst_totals_delete", "gevinst_totals_update"],
-            "postgresql": ["gevinst_totals_follow", "gevinst_totals_truncate"]}
 OUTCOMES = [("done", 0.86), ("manual", 0.07), ("failed", 0.02), ("retry", 0.03), ("duplicate", 0.02)]
 
 

@@ -28,6 +28,7 @@ class AuditEvent(Base):
 # The database refuses to change or delete a row, whoever asks. (Migration 0008 makes the same
 # triggers in a database that is upgraded; these make them in one created at the newest revision.)
 REFUSAL = "audit_events is append-only"
+TRIGGERS = {"sqlite": ("audit_events_no_update", "audit_events_no_delete"), "postgresql": ("audit_events_append_only",)}
 for _statement in (f"""CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
                        BEGIN RAISE EXCEPTION '{REFUSAL}'; END $$""",
                    "CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_events "

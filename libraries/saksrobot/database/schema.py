@@ -179,7 +179,26 @@ def differences(connection: Connection) -> list[Any]:
 
     context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
     found = compare_metadata(context, load_models())
-    return _without_sort_order(found) if connection.dialect.name == "sqlite" else found
+    dialect = connection.dialect.name
+    expected = {name for module in MODEL_MODULES
+                for name in getattr(importlib.import_module(module), "TRIGGERS", {}).get(dialect, ())}
+    present = set(triggers(connection))
+    found += [("add_trigger", name) for name in sorted(expected - present)]
+    found += [("remove_trigger", name) for name in sorted(present - expected)]
+    return _without_sort_order(found) if dialect == "sqlite" else found
+
+
+def triggers(connection: Connection) -> dict[str, str]:
+    """The triggers on our tables (Alembic compares none), by name: their definition, whitespace
+    collapsed (on PostgreSQL with their function's body). A model module lists its own in ``TRIGGERS``."""
+    if connection.dialect.name == "postgresql":
+        query = ("SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid) || ' ' || p.prosrc FROM pg_trigger t "
+                 "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid "
+                 "WHERE NOT t.tgisinternal AND c.relnamespace = to_regnamespace(current_schema())")
+    else:
+        query = "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger'"
+    return {name: " ".join(sql.split()) for table, name, sql in connection.execute(text(query))
+            if not table.startswith(FOREIGN_PREFIXES)}
 
 
 def _without_sort_order(found: list[Any]) -> list[Any]:

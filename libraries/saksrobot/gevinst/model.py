@@ -74,9 +74,14 @@ def _add(dialect: str) -> str:
 
 
 def _remove(dialect: str) -> str:
-    return (f"UPDATE gevinst_totals SET items = items - 1, saved_minutes = saved_minutes - OLD.saved_minutes "
+    return (f"UPDATE gevinst_totals SET items = items - 1, "
+            f"saved_minutes = CASE WHEN items = 1 THEN 0 ELSE saved_minutes - OLD.saved_minutes END "
             f"WHERE period_start = {_period(dialect, 'OLD')} AND process = OLD.process AND outcome = OLD.outcome "
             f"AND baseline_version = coalesce(OLD.baseline_version, '');")
+
+
+TRIGGERS = {"sqlite": ("gevinst_totals_insert", "gevinst_totals_delete", "gevinst_totals_update"),
+            "postgresql": ("gevinst_totals_follow", "gevinst_totals_truncate")}
 
 
 def totals_triggers(dialect: str) -> list[str]:

@@ -38,7 +38,19 @@ class Period:
 
 def parse_period(text: str) -> Period:
     """``2026``, ``2026-T2`` (tertial), ``2026-Q3``, ``2026-05`` or ``2026-01-01..2026-03-31``."""
-    text = text.strip()
+    try:
+        period = _parse(text.strip())
+    except (ValueError, OverflowError) as error:  # a date that does not exist, or year 10 000
+        raise ConfigurationError(f"Unknown period {text.strip()!r}: {error}") from None
+    if period.start.year < FIRST_YEAR:
+        raise ConfigurationError(f"No gevinst before {FIRST_YEAR}: {text.strip()!r}")
+    return period
+
+
+FIRST_YEAR = 1901  # a report shows the year before too, and before 1895 Oslo kept its own mean time
+
+
+def _parse(text: str) -> Period:
     if m := re.fullmatch(r"(\d{4})", text):
         year = int(m[1])
         return Period(text, date(year, 1, 1), date(year + 1, 1, 1))

@@ -9,11 +9,14 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import release_0_1_0 as release
 from sqlalchemy import inspect, select, text
 
+from postgres import new_postgres_database
 from saksrobot.database import Base, engine_for, make_engine, schema
 from saksrobot.database.schema import SchemaMismatch, Status, differences, state, upgrade
 
@@ -63,6 +66,35 @@ def test_the_migrations_build_exactly_the_models(database_url):
         connection.execute(text("ALTER TABLE runs ADD COLUMN shard VARCHAR(50)"))  # a change without a migration
         assert [d[0] for d in differences(connection)] == ["remove_column"]  # ... is found
     engine.dispose()
+
+
+def test_the_migrations_make_the_models_triggers_and_a_missing_one_is_found(database_url, tmp_path):
+    """Alembic compares no triggers: the schema check does. The migrations make the same triggers,
+    word for word, as a database created at the newest revision."""
+    migrated = engine_for(database_url)
+    upgrade(migrated)
+    with postgres_or_sqlite(database_url, tmp_path) as other:
+        created = make_engine(other)
+        with created.connect() as connection:
+            expected = schema.triggers(connection)
+        created.dispose()
+    with migrated.begin() as connection:
+        assert schema.triggers(connection) == expected
+        assert {"gevinst_totals_update", "gevinst_totals_follow"} & set(expected)
+        name = "gevinst_totals_follow" if connection.dialect.name == "postgresql" else "gevinst_totals_update"
+        connection.execute(text(f"DROP TRIGGER {name}" + (" ON gevinst_log" if "follow" in name else "")))
+        assert differences(connection) == [("add_trigger", name)]
+    migrated.dispose()
+
+
+@contextmanager
+def postgres_or_sqlite(url: str, tmp_path) -> Iterator[str]:  # noqa: ANN001 - a pytest tmp_path
+    """Another empty database of the same kind as ``url``."""
+    if url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'other.db'}"
+    else:
+        with new_postgres_database() as other:
+            yield other
 
 
 def _first_use(url: str, results) -> None:  # noqa: ANN001 - a multiprocessing queue

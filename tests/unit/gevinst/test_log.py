@@ -85,7 +85,8 @@ def test_periods(text, start, end):
     assert (period.start, period.end) == (start, end)
 
 
-@pytest.mark.parametrize("text", ["2026-T4", "26", "last year"])
+@pytest.mark.parametrize("text", ["2026-T4", "26", "last year", "1890", "2026-02-30..2026-03-01", "9999",
+                                  "2026-01-01..9999-12-31"])
 def test_unknown_periods_are_refused(text):
     with pytest.raises(ConfigurationError):
         parse_period(text)

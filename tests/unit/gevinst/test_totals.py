@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 
 from saksrobot.database import make_engine
 from saksrobot.gevinst import GevinstRow, GevinstTotal, Period, summarize
@@ -71,6 +71,7 @@ def test_the_totals_follow_inserts_updates_and_deletes(engine):
         assert _totals(connection) == _expected(connection)
         connection.execute(delete(GevinstRow))
         assert _totals(connection) == {}
+        assert connection.scalar(select(func.max(func.abs(GevinstTotal.saved_minutes)))) == 0  # no residue
 
 
 def test_a_truncated_log_leaves_no_totals(postgres_database):

@@ -33,7 +33,8 @@ def _add(dialect: str) -> str:
 
 
 def _remove(dialect: str) -> str:
-    return (f"UPDATE gevinst_totals SET items = items - 1, saved_minutes = saved_minutes - OLD.saved_minutes "
+    return (f"UPDATE gevinst_totals SET items = items - 1, "
+            f"saved_minutes = CASE WHEN items = 1 THEN 0 ELSE saved_minutes - OLD.saved_minutes END "
             f"WHERE period_start = {_period(dialect, 'OLD.finished_at')} AND process = OLD.process "
             f"AND outcome = OLD.outcome AND baseline_version = coalesce(OLD.baseline_version, '');")
 
@@ -50,6 +51,8 @@ def upgrade() -> None:
         sa.Column("saved_minutes", sa.Double(), nullable=False),
         sa.PrimaryKeyConstraint("period_start", "process", "outcome", "baseline_version"),
     )
+    if dialect == "postgresql":  # robots still running wait until the triggers are there: no row is missed
+        op.execute("LOCK TABLE gevinst_log IN SHARE ROW EXCLUSIVE MODE")
     period = _period(dialect, "finished_at")
     op.execute(f"INSERT INTO gevinst_totals (period_start, process, outcome, baseline_version, items, saved_minutes) "
                f"SELECT {period}, process, outcome, coalesce(baseline_version, ''), count(*), sum(saved_minutes) "

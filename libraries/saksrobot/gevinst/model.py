@@ -3,6 +3,7 @@ robot and period, which the database keeps."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -80,10 +81,6 @@ def _remove(dialect: str) -> str:
             f"AND baseline_version = coalesce(OLD.baseline_version, '');")
 
 
-TRIGGERS = {"sqlite": ("gevinst_totals_insert", "gevinst_totals_delete", "gevinst_totals_update"),
-            "postgresql": ("gevinst_totals_follow", "gevinst_totals_truncate")}
-
-
 def totals_triggers(dialect: str) -> list[str]:
     """The statements that make the database keep ``gevinst_totals`` (also run by migration 0012)."""
     if dialect == "postgresql":
@@ -104,10 +101,13 @@ def totals_triggers(dialect: str) -> list[str]:
             f"{_add(dialect)} END"]
 
 
+TRIGGERS = {dialect: tuple(re.findall(r"CREATE TRIGGER (\w+)", " ".join(totals_triggers(dialect))))
+            for dialect in ("postgresql", "sqlite")}
+
 # in a database created at the newest revision (migration 0012 makes them in one that is upgraded),
 # once both tables are there
 GevinstTotal.__table__.add_is_dependent_on(GevinstRow.__table__)
-for _dialect in ("postgresql", "sqlite"):
+for _dialect in TRIGGERS:
     for _statement in totals_triggers(_dialect):
         _ddl = DDL(_statement.replace("%", "%%"))  # DDL formats its text with %
         event.listen(GevinstTotal.__table__, "after_create", _ddl.execute_if(dialect=_dialect))

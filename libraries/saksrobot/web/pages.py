@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from saksrobot.gevinst import GevinstTotal, Period, Report, build_report, parse_period, plan_of, summarize
+from saksrobot.gevinst import Period, Report, build_report, parse_period, plan_of, summarize
 from saksrobot.gevinst.report import fmt_number
 from saksrobot.gevinst.summary import utc_of
 from saksrobot.intake.folder import Folder
@@ -162,20 +162,14 @@ def today(engine: Engine, day: date) -> Today:
     log, whatever happened to the items since (resolved, sent back)."""
     start, end = day_bounds(day)
     todays = runs(engine, since=start, until=end, limit=500)
-
-    def per_process(outcome: str) -> dict[str, int]:
-        total = func.sum(GevinstTotal.items)
-        query = (select(GevinstTotal.process, total).where(
-            GevinstTotal.outcome == outcome, GevinstTotal.period_start >= start, GevinstTotal.period_start < end)
-            .group_by(GevinstTotal.process).having(total > 0))
-        with Session(engine) as s:
-            return dict(s.execute(query).all())
-
+    figures = summarize(engine, Period(day.isoformat(), day, day + timedelta(days=1)))
     with Session(engine) as s:
         waiting = s.scalar(select(func.count()).select_from(WorkItem).where(WorkItem.state == State.MANUAL)) or 0
         failed = s.scalar(select(func.count()).select_from(WorkItem).where(
             WorkItem.state == State.FAILED, WorkItem.updated_at >= start, WorkItem.updated_at < end)) or 0
-    return Today(todays, per_process("done"), per_process("manual"), failed, sum(r.trouble for r in todays), waiting)
+    return Today(todays, {f.process: f.items_done for f in figures if f.items_done},
+                 {f.process: f.handed_over for f in figures if f.handed_over}, failed,
+                 sum(r.trouble for r in todays), waiting)
 
 
 def item_links(settings: Settings, item: WorkItem) -> list[tuple[str, str]]:
